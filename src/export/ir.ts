@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The one intermediate representation (IR) of a network, shared by checkpoints, the mapper, every
+ * exporter and the importer. Plain objects and typed arrays only, so msgpackr serialises it as is.
+ *
+ * Conventions (chosen once, here):
+ * - time in milliseconds, voltages in mV, currents as "voltage-equivalent" (R*I, mV) unless a
+ *   model's `units` say otherwise; units of every parameter are listed in `units`.
+ * - dense weights are row-major [post][pre] (NIR / PyTorch `(out, in)` order).
+ * - CSR projections are indexed by the PRE-synaptic neuron (row = pre, col = post), the order in
+ *   which an event-driven simulator delivers spikes.
+ */
+
+/** Model ids, PascalCase (shared with the registry, profiles and exporters). */
+export type ModelName = 'Input' | 'LIF' | 'IF' | 'Izhikevich' | 'ReLU' | 'LoihiLIF';
+
+export interface PopulationIR {
+  name: string;
+  size: number;
+  model: ModelName;
+  /** Scalar (shared) or per-neuron parameter values. */
+  params: Record<string, number | number[]>;
+  /** Unit of each parameter key, e.g. { tauMem: 'ms', vTh: 'mV' }. */
+  units: Record<string, string>;
+}
+
+export interface DenseWeights {
+  format: 'dense';
+  /** Row-major [post][pre]. */
+  weight: Float32Array;
+}
+
+export interface CsrWeights {
+  format: 'csr';
+  /** rowPtr[pre]..rowPtr[pre+1] index the synapses of presynaptic neuron `pre`. */
+  rowPtr: Uint32Array;
+  col: Uint32Array;
+  weight: Float32Array;
+  /** Integer delay in time steps per synapse; absent means every delay is `delaySteps`. */
+  delay?: Uint16Array;
+}
+
+export interface ProjectionIR {
+  name: string;
+  pre: string;
+  post: string;
+  /** Which synaptic current of the post population it drives. */
+  receptor: 'exc' | 'inh' | 'mixed';
+  /** Uniform delay in time steps, used when the weights carry no per-synapse delay. */
+  delaySteps: number;
+  weights: DenseWeights | CsrWeights;
+  /** Optional per-post bias added to the input current (Affine in NIR). */
+  bias?: Float32Array;
+}
+
+export interface LearningIR {
+  rule: string;
+  /** Signals the rule reads, from the closed vocabulary of src/plasticity/signals.ts. */
+  reads: string[];
+  params: Record<string, number | string | boolean>;
+}
+
+export interface NetworkIR {
+  format: 'ffsnn-ir';
+  version: 1;
+  name: string;
+  /** Simulation step in ms (0 for rate networks without time). */
+  dt: number;
+  populations: PopulationIR[];
+  /** In topological order of the feed-forward path; recurrent projections may follow. */
+  projections: ProjectionIR[];
+  inputs: string[];
+  outputs: string[];
+  learning?: LearningIR;
+  metadata: Record<string, unknown>;
+}

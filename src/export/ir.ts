@@ -60,6 +60,31 @@ export interface LearningIR {
   params: Record<string, number | string | boolean>;
 }
 
+/** How input samples become spikes (or currents) for a spiking network. */
+export interface EncodingIR {
+  kind: 'poisson' | 'latency' | 'current' | 'analog';
+  /** Time steps per sample presentation. */
+  steps: number;
+  /** Poisson: spike probability per step for a pixel of intensity 1; latency: window in steps. */
+  params: Record<string, number>;
+}
+
+/**
+ * How the network's output is read. `prototype-cosine` (FAUST): score_c = sum over the listed layers of
+ * cos(z_l(x), prototypes[l][c]); `goodness` (FF): one pass per candidate label overlaid on the input,
+ * score_c = summed goodness; `argmax`: the output population's activity (BP).
+ */
+export interface ReadoutIR {
+  kind: 'prototype-cosine' | 'goodness' | 'argmax';
+  /** Populations whose activity enters the score. */
+  layers: string[];
+  classes: number;
+  /** prototype-cosine: prototypes[l] is row-major [classes][size of layers[l]], unit length rows. */
+  prototypes?: Float32Array[];
+  /** Activity used as the layer output: spike counts, filtered traces, or analog rates. */
+  activity: 'spike-count' | 'trace' | 'rate';
+}
+
 export interface NetworkIR {
   format: 'ffsnn-ir';
   version: 1;
@@ -72,5 +97,7 @@ export interface NetworkIR {
   inputs: string[];
   outputs: string[];
   learning?: LearningIR;
+  encoding?: EncodingIR;
+  readout?: ReadoutIR;
   metadata: Record<string, unknown>;
 }

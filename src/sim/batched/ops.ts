@@ -88,7 +88,8 @@ function addRows(
   }
 }
 
-function checkLen(op: string, name: string, a: ArrayLike<number>, n: number): void {
+/** Throws a ConfigError naming `op` and the argument when `a` is shorter than `n`. */
+export function checkLen(op: string, name: string, a: ArrayLike<number>, n: number): void {
   if (a.length < n) throw invalidParam(op, name, `length ${a.length}`, `a Float32Array of at least ${n} elements`);
 }
 

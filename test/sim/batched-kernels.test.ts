@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// The gpu.js kernel path of every batched op, in gpu.js 'cpu' mode and on webasm, against the
+// plain-JS path (float32 tolerance: the kernels sum in float32 in a different order).
+import test from 'ava';
+import { Rng } from '../../src/sim/rng.js';
+import { cpuOps, lifConstants } from '../../src/sim/batched/ops.js';
+import { createOps } from '../../src/sim/batched/create-ops.js';
+import { backendInfo, resolveBackendRequest } from '../../src/sim/backends/gpu.js';
+import { ConfigError } from '../../src/errors.js';
+
+function rand(rng: Rng, n: number, density: number, binary = false): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (rng.uniform() < density) a[i] = binary ? 1 : rng.normal();
+  return a;
+}
+function maxAbs(a: Float32Array, b: Float32Array): number {
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]));
+  return e;
+}
+
+for (const backend of ['gpujs-cpu', 'webasm']) {
+  test(`kernel ops on ${backend} match the plain-JS ops`, async (t) => {
+    const ops = await createOps({ backend });
+    try {
+      const rng = new Rng(7);
+      const B = 3, nIn = 11, nOut = 6;
+      const x = rand(rng, B * nIn, 0.4, true), W = rand(rng, nIn * nOut, 1), M = rand(rng, B * nOut, 1);
+      const o1 = rand(rng, B * nOut, 1), o2 = Float32Array.from(o1);
+      ops.accumulateInput(x, B, nIn, W, nOut, o1);
+      cpuOps.accumulateInput(x, B, nIn, W, nOut, o2);
+      t.true(maxAbs(o1, o2) < 1e-5, 'accumulateInput');
+      const d1 = rand(rng, nIn * nOut, 1), d2 = Float32Array.from(d1);
+      ops.outerAccumulate(x, M, B, nIn, nOut, d1, 0.3);
+      cpuOps.outerAccumulate(x, M, B, nIn, nOut, d2, 0.3);
+      t.true(maxAbs(d1, d2) < 1e-5, 'outerAccumulate');
+      const g1 = new Float32Array(B * nIn), g2 = new Float32Array(B * nIn);
+      ops.backwardInput(M, B, nOut, W, nIn, g1);
+      cpuOps.backwardInput(M, B, nOut, W, nIn, g2);
+      t.true(maxAbs(g1, g2) < 1e-5, 'backwardInput');
+      const tr1 = rand(rng, 10, 1), tr2 = Float32Array.from(tr1), s = rand(rng, 10, 0.5, true);
+      ops.traceUpdate(tr1, s, 0.9);
+      cpuOps.traceUpdate(tr2, s, 0.9);
+      t.true(maxAbs(tr1, tr2) < 1e-6, 'traceUpdate');
+
+      // 40 LIF steps of 2 x 5 neurons with random input; spike trains must agree exactly here
+      // (inputs are far from the threshold knife-edge at float32 resolution)
+      const c = lifConstants({ tauMem: 10, tauExc: 5, tauInh: 8, vRest: 0, vReset: -2, vTh: 1, tauRef: 0.3, dt: 0.1 });
+      const len = 10;
+      const st = [0, 1].map(() => ({ v: new Float32Array(len), ie: new Float32Array(len), ii: new Float32Array(len), ref: new Float32Array(len), s: new Float32Array(len), psi: new Float32Array(len) }));
+      let n1 = 0, n2 = 0;
+      for (let k = 0; k < 40; k++) {
+        const drive = rand(rng, len, 0.3);
+        for (let i = 0; i < len; i++) {
+          for (const q of st) {
+            q.ie[i] += Math.abs(drive[i]) * 8;
+            q.ii[i] -= drive[i] < -1 ? 1 : 0;
+          }
+        }
+        n1 += ops.lifStep(c, st[0].v, st[0].ie, st[0].ii, st[0].ref, st[0].s, st[0].psi);
+        n2 += cpuOps.lifStep(c, st[1].v, st[1].ie, st[1].ii, st[1].ref, st[1].s, st[1].psi);
+        t.deepEqual([...st[0].s], [...st[1].s], `spikes at step ${k}`);
+      }
+      t.true(n1 > 0, 'the test drives some spikes');
+      t.is(n1, n2);
+      t.true(maxAbs(st[0].v, st[1].v) < 1e-4 && maxAbs(st[0].psi, st[1].psi) < 1e-5);
+      const expected = backend === 'gpujs-cpu' ? 'cpu' : 'webasm';
+      for (const op of Object.keys(ops.backends) as (keyof typeof ops.backends)[]) t.is(ops.backends[op], expected, op);
+      t.is(ops.info.chosen, expected);
+    } finally {
+      await ops.dispose();
+    }
+  });
+}
+
+test('backend request: option beats env, unknown names are a ConfigError, cpu needs no gpu.js platform', async (t) => {
+  const saved = process.env.FFSNN_BACKEND;
+  try {
+    process.env.FFSNN_BACKEND = 'webasm';
+    t.deepEqual(resolveBackendRequest(), { request: 'webasm', source: 'env FFSNN_BACKEND' });
+    t.deepEqual(resolveBackendRequest('cpu'), { request: 'cpu', source: 'option' });
+    process.env.FFSNN_BACKEND = 'cuda';
+    t.throws(() => resolveBackendRequest(), { instanceOf: ConfigError, message: /FFSNN_BACKEND: 'cuda'/ });
+  } finally {
+    if (saved === undefined) delete process.env.FFSNN_BACKEND;
+    else process.env.FFSNN_BACKEND = saved;
+  }
+  const info = await backendInfo('cpu');
+  t.is(info.chosen, 'cpu-js');
+  t.is(info.platform, null);
+  const auto = await backendInfo('auto');
+  t.true(auto.platform !== null);
+  // auto picks kernels only on a GL GPU, never webasm
+  t.is(auto.chosen, auto.platform!.headlessgl || auto.platform!.webgl2 || auto.platform!.webgl ? auto.chosen : 'cpu-js');
+  t.regex(auto.reason, /./);
+});

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Hardware profiles: loading by name or file, JSON Schema validation (ajv) with every fault
+ * reported by its JSON path, and typed access to the numbers (each carries a source and a
+ * confidence, see hardware-profiles/schema/hardware-profile.schema.json).
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { HardwareProfileError, FileFormatError } from '../errors.js';
+
+export type Confidence = 'code' | 'doc' | 'secondary' | 'unconfirmed' | 'assumed';
+
+export interface Quantity<T = number> {
+  value: T;
+  source: string;
+  confidence: Confidence;
+  unit?: string;
+  note?: string;
+}
+
+export type WeightFormat = 'loihi-mant-exp' | 'spinnaker-u16-shift' | 'truenorth-axon-types';
+
+export interface HardwareProfile {
+  name: string;
+  title: string;
+  family: 'loihi' | 'spinnaker' | 'truenorth';
+  description: string;
+  chip: { coresPerChip: Quantity; maxChips?: Quantity; neuronsPerChip?: Quantity; synapsesPerChip?: Quantity };
+  core: {
+    maxNeurons: Quantity;
+    maxInAxons?: Quantity;
+    maxOutAxons?: Quantity;
+    synapseMemBits: Quantity;
+    bitsPerSynapse: Quantity;
+    splitFanIn?: boolean;
+  };
+  delay: { min: Quantity; max: Quantity; timestepMs?: Quantity };
+  weights: {
+    format: WeightFormat;
+    mantBits?: Quantity;
+    expMin?: Quantity;
+    expMax?: Quantity;
+    maxShift?: Quantity;
+    typesPerNeuron?: Quantity;
+  };
+  neuron: {
+    models: string[];
+    stateBits?: Quantity;
+    decayBits?: Quantity;
+    vthMantBits?: Quantity;
+    vthShift?: Quantity;
+    actShift?: Quantity;
+    fracBits?: Quantity;
+  };
+  plasticity: { signals: string[]; traceBits?: Quantity };
+  energy: { synOpPj: Quantity<number | null>; neuronUpdatePj: Quantity<number | null>; spikePj?: Quantity<number | null>; synUpdatePj?: Quantity<number | null> };
+}
+
+export const PROFILE_DIR = fileURLToPath(new URL('../../hardware-profiles/', import.meta.url));
+export const PROFILE_SCHEMA_PATH = join(PROFILE_DIR, 'schema', 'hardware-profile.schema.json');
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function profileValidator() {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    validator = ajv.compile(JSON.parse(readFileSync(PROFILE_SCHEMA_PATH, 'utf8')));
+  }
+  return validator;
+}
+
+/** One line per ajv error: `/core/maxNeurons/value: must be integer`. */
+export function formatAjvErrors(errors: ErrorObject[] | null | undefined): string[] {
+  const out: string[] = [];
+  for (const e of errors ?? []) {
+    // `if` wrappers repeat the `then` failure; the failure itself is reported separately.
+    if (e.keyword === 'if') continue;
+    let msg = e.message ?? 'is invalid';
+    if (e.keyword === 'additionalProperties') msg += ` '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+    if (e.keyword === 'enum') msg += `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    const line = `${e.instancePath || '/'}: ${msg}`;
+    if (!out.includes(line)) out.push(line);
+  }
+  return out;
+}
+
+/** Checks the relations the schema cannot express. */
+function semanticFaults(p: HardwareProfile): string[] {
+  const faults: string[] = [];
+  if (p.delay.min.value > p.delay.max.value) faults.push(`/delay/min/value: must be <= /delay/max/value (${p.delay.max.value})`);
+  const { expMin, expMax } = p.weights;
+  if (expMin && expMax && expMin.value > expMax.value) faults.push(`/weights/expMin/value: must be <= /weights/expMax/value (${expMax.value})`);
+  return faults;
+}
+
+/** Every fault of a parsed profile (empty when valid). */
+export function profileFaults(json: unknown): string[] {
+  const validate = profileValidator();
+  if (!validate(json)) return formatAjvErrors(validate.errors);
+  return semanticFaults(json as HardwareProfile);
+}
+
+/** Validates and returns a profile; throws HardwareProfileError listing every fault. */
+export function parseProfile(json: unknown, file: string): HardwareProfile {
+  const faults = profileFaults(json);
+  if (faults.length) throw new HardwareProfileError(`${file}: ${faults.length} fault(s): ${faults.join('; ')}`, { file, faults });
+  return json as HardwareProfile;
+}
+
+/** Reads a profile file; bad JSON is a FileFormatError, schema faults a HardwareProfileError. */
+export function readProfileFile(file: string): HardwareProfile {
+  if (!existsSync(file)) throw new FileFormatError(file, 'no such file');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new FileFormatError(file, `not valid JSON (${(err as Error).message})`);
+  }
+  return parseProfile(json, file);
+}
+
+/** Names of the shipped profiles. */
+export function listProfileNames(): string[] {
+  return readdirSync(PROFILE_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+/** A shipped profile by name, or a user's profile by path (anything with a `/` or ending in .json). */
+export function loadProfile(nameOrFile: string): HardwareProfile {
+  if (nameOrFile.includes('/') || nameOrFile.endsWith('.json')) return readProfileFile(resolve(nameOrFile));
+  const names = listProfileNames();
+  if (!names.includes(nameOrFile))
+    throw new HardwareProfileError(`unknown profile '${nameOrFile}' (expected one of: ${names.join(', ')}, or a path to a profile .json)`, {
+      profile: nameOrFile,
+    });
+  return readProfileFile(join(PROFILE_DIR, `${nameOrFile}.json`));
+}
+
+/** Every number of a profile with its JSON path, source and confidence (for reports). */
+export function profileQuantities(p: HardwareProfile): { path: string; value: number | null; confidence: Confidence; source: string }[] {
+  const out: { path: string; value: number | null; confidence: Confidence; source: string }[] = [];
+  const walk = (o: unknown, path: string) => {
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return;
+    const r = o as Record<string, unknown>;
+    if ('value' in r && 'confidence' in r) {
+      out.push({ path, value: r.value as number | null, confidence: r.confidence as Confidence, source: r.source as string });
+      return;
+    }
+    for (const [k, v] of Object.entries(r)) walk(v, `${path}/${k}`);
+  };
+  walk(p, '');
+  return out;
+}

@@ -54,7 +54,7 @@ function scratch(n: number): void {
  * stores of dst eight-fold, which measured 2-3x faster than one axpy per row on V8
  * (bench/batched-ops.ts). Sums are formed in float64 and rounded once into float32.
  */
-function addRows(
+export function addRows(
   dst: Float32Array,
   dOff: number,
   src: Float32Array,

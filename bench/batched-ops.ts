@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Times each batched op on the plain-JS path ('cpu-js', the baseline) and on the gpu.js kernel
+ * path (webasm by default; FFSNN_BENCH_KERNEL=gpu for whatever gpu.js picks), at B = 10, 100, 200,
+ * layer sizes 784x500 and 500x500 and input densities 5-50%. Prints ms per call and the ratio
+ * kernel / plain (> 1: the plain path is faster).
+ *
+ *   node --import tsx bench/batched-ops.ts [--quick]
+ */
+import { Rng } from '../src/sim/rng.js';
+import { cpuOps, lifConstants, type BatchedOps } from '../src/sim/batched/ops.js';
+import { createOps } from '../src/sim/batched/create-ops.js';
+
+const quick = process.argv.includes('--quick');
+const budgetMs = quick ? 150 : 400;
+
+function timeMs(f: () => void): number {
+  f(); // warm-up (and kernel compile)
+  let n = 0;
+  const t0 = performance.now();
+  do {
+    f();
+    n++;
+  } while (performance.now() - t0 < budgetMs);
+  return (performance.now() - t0) / n;
+}
+
+function rand(rng: Rng, n: number, density: number, binary: boolean): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (rng.uniform() < density) a[i] = binary ? 1 : rng.normal();
+  return a;
+}
+
+const kernel = await createOps({ backend: process.env.FFSNN_BENCH_KERNEL ?? 'webasm' });
+const rng = new Rng(1);
+const rows: string[] = [];
+const row = (op: string, shape: string, plain: number, k: number, mode: string) =>
+  rows.push(`${op.padEnd(16)} ${shape.padEnd(22)} ${plain.toFixed(3).padStart(9)} ${k.toFixed(3).padStart(9)} ${(k / plain).toFixed(2).padStart(7)}  ${mode}`);
+
+const Bs = quick ? [10, 100] : [10, 100, 200];
+const layers: [number, number][] = quick ? [[784, 500]] : [[784, 500], [500, 500]];
+const densities = quick ? [0.05, 0.5] : [0.05, 0.2, 0.5];
+for (const B of Bs) {
+  for (const [nIn, nOut] of layers) {
+    const W = rand(rng, nIn * nOut, 1, false);
+    const M = rand(rng, B * nOut, 1, false);
+    for (const d of densities) {
+      const x = rand(rng, B * nIn, d, true);
+      const out = new Float32Array(B * nOut), dW = new Float32Array(nIn * nOut);
+      const shape = `B=${B} ${nIn}x${nOut} ${Math.round(d * 100)}%`;
+      const run = (ops: BatchedOps) => [
+        timeMs(() => ops.accumulateInput(x, B, nIn, W, nOut, out)),
+        timeMs(() => ops.outerAccumulate(x, M, B, nIn, nOut, dW, 1e-3)),
+      ];
+      const [pa, po] = run(cpuOps), [ka, ko] = run(kernel);
+      row('accumulateInput', shape, pa, ka, kernel.backends.accumulateInput);
+      row('outerAccumulate', shape, po, ko, kernel.backends.outerAccumulate);
+    }
+    const G = new Float32Array(B * nIn);
+    const shape = `B=${B} ${nIn}x${nOut} dense M`;
+    row('backwardInput', shape, timeMs(() => cpuOps.backwardInput(M, B, nOut, W, nIn, G)), timeMs(() => kernel.backwardInput(M, B, nOut, W, nIn, G)), kernel.backends.backwardInput);
+  }
+  const len = B * 500;
+  const c = lifConstants({ tauMem: 20, tauExc: 5, tauInh: 10, vRest: 0, vReset: 0, vTh: 1, tauRef: 2, dt: 0.5 });
+  const st = () => ({ v: rand(rng, len, 1, false), ie: rand(rng, len, 1, false), ii: rand(rng, len, 1, false), r: new Float32Array(len), s: new Float32Array(len), p: new Float32Array(len) });
+  const a = st(), b = st();
+  row('lifStep', `B=${B} N=500 (+psi)`, timeMs(() => cpuOps.lifStep(c, a.v, a.ie, a.ii, a.r, a.s, a.p)), timeMs(() => kernel.lifStep(c, b.v, b.ie, b.ii, b.r, b.s, b.p)), kernel.backends.lifStep);
+  row('traceUpdate', `B=${B} N=500`, timeMs(() => cpuOps.traceUpdate(a.v, a.s, 0.9)), timeMs(() => kernel.traceUpdate(b.v, b.s, 0.9)), kernel.backends.traceUpdate);
+}
+console.log(`batched ops: ms per call, plain JS (cpu-js, baseline) vs gpu.js kernel (${kernel.info.chosen}); node ${process.version}`);
+console.log(`${'op'.padEnd(16)} ${'shape'.padEnd(22)} ${'cpu-js'.padStart(9)} ${'kernel'.padStart(9)} ${'k/js'.padStart(7)}  kernel ran on`);
+for (const r of rows) console.log(r);
+await kernel.dispose();

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Throughput of the batched engine (B copies in lock-step) against the event-driven reference
+ * engine running the same B copies one after another (the baseline, measured in the same run).
+ * Each copy gets its own seeded Poisson input. Prints neuron-steps/s, samples/s (one sample =
+ * `steps` time steps), the ratio batched / event-driven, and the backend that ran.
+ *
+ *   node --import tsx bench/batched-throughput.ts [--quick] [--backend cpu|webasm|gpu|auto]
+ */
+import { parseArgs } from 'node:util';
+import { Rng } from '../src/sim/rng.js';
+import { Network, type SpikeSource } from '../src/sim/network.js';
+import { fixedProbability } from '../src/sim/connectivity.js';
+import { EventDrivenEngine } from '../src/sim/engine.js';
+import { BatchedEngine } from '../src/sim/batched/engine.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, backend: { type: 'string' } } });
+const quick = values.quick ?? false;
+
+/** Seeded Poisson source: each of n inputs spikes with probability rate*dt per step. */
+class PoissonSource implements SpikeSource {
+  readonly kind = 'poisson';
+  private rng: Rng;
+  constructor(private readonly seed: number, private readonly n: number, private readonly p: number) {
+    this.rng = new Rng(seed);
+  }
+  reset(): void {
+    this.rng = new Rng(this.seed);
+  }
+  emit(_step: number, out: Uint32Array): number {
+    let k = 0;
+    for (let i = 0; i < this.n; i++) if (this.rng.uniform() < this.p) out[k++] = i;
+    return k;
+  }
+}
+
+interface Case {
+  name: string;
+  nIn: number;
+  p: number;
+  build: (src: SpikeSource) => Network;
+  neurons: number;
+}
+
+const lif = { tauMem: 10, tauSynE: 5, tauSynI: 10, vRest: -65, vReset: -65, vTh: -55, tRef: 2 };
+const cases: Case[] = [
+  {
+    name: 'ff 100-50 dense',
+    nIn: 100, p: 0.05, neurons: 50,
+    build: (src) => {
+      const net = new Network({ dt: 0.5, seed: 1 });
+      net.addSource('in', 100, src);
+      net.addNeurons('h', 50, 'LIF', lif);
+      net.connectDense('in', 'h', { weight: (r) => 4 * r.uniform() });
+      return net;
+    },
+  },
+  {
+    name: 'ff 784-500-100 dense',
+    nIn: 784, p: 0.05, neurons: 600,
+    build: (src) => {
+      const net = new Network({ dt: 0.5, seed: 2 });
+      net.addSource('in', 784, src);
+      net.addNeurons('h', 500, 'LIF', lif);
+      net.addNeurons('o', 100, 'LIF', lif);
+      net.connectDense('in', 'h', { weight: (r) => 1.2 * r.uniform() });
+      net.connectDense('h', 'o', { weight: (r) => 2 * r.uniform() - 0.5 });
+      return net;
+    },
+  },
+  {
+    name: 'recurrent 1000 LIF, p=0.08 CSR',
+    nIn: 200, p: 0.05, neurons: 1000,
+    build: (src) => {
+      const net = new Network({ dt: 0.5, seed: 3 });
+      net.addSource('in', 200, src);
+      net.addNeurons('e', 800, 'LIF', lif);
+      net.addNeurons('i', 200, 'LIF', lif);
+      net.connect('in', 'e', { connectivity: fixedProbability(0.1), weight: 3 });
+      net.connect('in', 'i', { connectivity: fixedProbability(0.1), weight: 3 });
+      for (const pre of ['e', 'i']) {
+        for (const post of ['e', 'i']) {
+          net.connect(pre, post, { connectivity: fixedProbability(0.08), weight: pre === 'e' ? 0.5 : -2, receptor: pre === 'e' ? 'exc' : 'inh', delay: 1 });
+        }
+      }
+      return net;
+    },
+  },
+];
+
+const steps = quick ? 40 : 100;
+const batches = quick ? [1, 10] : [1, 10, 100];
+console.log(`batched engine vs event-driven engine (B copies one after another), ${steps} steps per sample, dt 0.5 ms; node ${process.version}`);
+console.log('timings taken on a shared machine; other work may have been running');
+console.log(`${'network'.padEnd(32)} ${'B'.padStart(4)} ${'event Mn-st/s'.padStart(14)} ${'batch Mn-st/s'.padStart(14)} ${'event smp/s'.padStart(12)} ${'batch smp/s'.padStart(12)} ${'ratio'.padStart(6)}  backend  spikes(ev=bat)`);
+for (const c of cases) {
+  for (const B of batches) {
+    const sources = (b: number) => new PoissonSource(1000 + b, c.nIn, c.p);
+    // baseline: event-driven engine, one copy at a time (network built once per copy, outside the timing)
+    new EventDrivenEngine(c.build(sources(0))).run(steps); // JIT warm-up, untimed
+    let evSec = 0, evSpikes = 0;
+    for (let b = 0; b < B; b++) {
+      const eng = new EventDrivenEngine(c.build(sources(b)));
+      const r = eng.run(steps);
+      evSec += r.runSeconds;
+      evSpikes += r.spikes;
+    }
+    const eng = await BatchedEngine.create(c.build(sources(0)), { batch: B, backend: values.backend });
+    eng.setInputs({ in: Array.from({ length: B }, (_, b) => sources(b)) });
+    eng.run(steps); // JIT warm-up and kernel compilation, untimed
+    eng.reset();
+    const r = eng.run(steps);
+    await eng.dispose();
+    const work = B * c.neurons * steps;
+    console.log(
+      `${c.name.padEnd(32)} ${String(B).padStart(4)} ${(work / evSec / 1e6).toFixed(2).padStart(14)} ${(work / r.runSeconds / 1e6).toFixed(2).padStart(14)} ` +
+        `${(B / evSec).toFixed(1).padStart(12)} ${(B / r.runSeconds).toFixed(1).padStart(12)} ${(evSec / r.runSeconds).toFixed(2).padStart(6)}  ${r.backend.padEnd(7)}  ${evSpikes}=${r.spikes}`,
+    );
+  }
+}

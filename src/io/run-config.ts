@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+/** The full configuration of a training run, as stored in checkpoints and `config.json`. */
+import type { ModelConfig } from '../plasticity/model.js';
+
+export interface RunConfig extends ModelConfig {
+  /** `mnist-embedded`, `idx:DIR` or `cifar10:DIR`. */
+  dataset: string;
+  epochs: number;
+  batch: number;
+  lr: number;
+  optimizer: 'adam' | 'sgd';
+  seed: number;
+  /** Share of the training set used (fixed stratified subset, see data/dataset.ts). */
+  trainFraction: number;
+}

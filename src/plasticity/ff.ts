@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Forward-Forward (Hinton, "The Forward-Forward Algorithm: Some Preliminary Investigations",
+ * arXiv 2212.13345, 2022). Per layer, inputs length-normalised and detached from the layers below:
+ *   G = mean_j h_j^2                               (goodness, the layer's own aggregate)
+ *   L = softplus(theta - G) for a positive sample (true label overlaid on the input),
+ *       softplus(G - theta) for a negative one (a wrong label overlaid)
+ *   m_j = dL/dh_j = phase-dependent sigma(.) * 2 h_j / n
+ * Rate mode: dW = a^T (m * relu'(u)); spiking mode: the three-factor update (three-factor.ts).
+ * Inference: one pass per candidate label, score_c = sum_l G_l(x with label c overlaid).
+ */
+import type { BatchedOps } from '../sim/batched/ops.js';
+import type { RuleSpec, SignalContext } from './signals.js';
+import { threeFactorUpdate, type Grad, type Kernel, type Shape } from './three-factor.js';
+
+const CITE = 'Hinton, The Forward-Forward Algorithm: Some Preliminary Investigations, arXiv 2212.13345, 2022';
+
+export const ffRateSpec: RuleSpec = {
+  name: 'ff',
+  cite: CITE,
+  reads: ['pre.trace', 'post.v', 'post.trace', 'layer.local', 'global.phase'],
+  writes: ['syn.w'],
+};
+
+export const ffLifSpec: RuleSpec = {
+  name: 'ff',
+  cite: CITE,
+  reads: ['pre.spike', 'post.v', 'post.trace', 'layer.local', 'global.phase'],
+  writes: ['syn.w', 'syn.eligibility'],
+};
+
+/** Writes m = dL/dh / B; returns the mean loss. */
+function ffSignal(sig: SignalContext, sh: Shape, theta: number, m: Float32Array): number {
+  const G = (sig['layer.local'] as { goodness: Float64Array }).goodness;
+  const phase = sig['global.phase'] as Int8Array;
+  const h = sig['post.trace'] as Float32Array;
+  const { B, nOut: n } = sh;
+  let loss = 0;
+  for (let b = 0; b < B; b++) {
+    const x = phase[b] * (theta - G[b]); // positive: theta - G, negative: G - theta
+    loss += x > 30 ? x : Math.log1p(Math.exp(x));
+    const dLdG = -phase[b] / (1 + Math.exp(-x)); // d softplus(x)/dG
+    const f = (dLdG * 2) / n / B;
+    for (let j = 0; j < n; j++) m[b * n + j] = f * h[b * n + j];
+  }
+  return loss / B;
+}
+
+export function ffRateUpdate(sig: SignalContext, sh: Shape, theta: number, grad: Grad, ops: BatchedOps): number {
+  const m = new Float32Array(sh.B * sh.nOut);
+  const loss = ffSignal(sig, sh, theta, m);
+  const u = sig['post.v'] as Float32Array;
+  for (let i = 0; i < m.length; i++) if (u[i] <= 0) m[i] = 0;
+  ops.outerAccumulate(sig['pre.trace'] as Float32Array, m, sh.B, sh.nIn, sh.nOut, grad.dW, 1);
+  for (let i = 0; i < m.length; i++) grad.db[i % sh.nOut] += m[i];
+  return loss;
+}
+
+export function ffLifUpdate(sig: SignalContext, sh: Shape, theta: number, k: Kernel, grad: Grad, ops: BatchedOps): number {
+  const m = new Float32Array(sh.B * sh.nOut);
+  const loss = ffSignal(sig, sh, theta, m);
+  threeFactorUpdate(sig, sh, m, k, grad, ops);
+  return loss;
+}
+
+/** Overlays the one-hot label on the first `classes` inputs (Hinton's supervised MNIST setup). */
+export function overlayLabel(x: Float32Array, dim: number, b: number, label: number, classes: number): void {
+  for (let c = 0; c < classes; c++) x[b * dim + c] = c === label ? 1 : 0;
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The three-factor weight update shared by the spiking FF and FAUST rules:
+ *
+ *   dW_ij = -lr * sum_b m_bj * e_bij,    e_bij = sum_t w_t * psi_bj(t) * xbar_bi(t)
+ *
+ * psi: surrogate derivative of the post membrane, w_t: the step's weight in the layer output, and
+ * xbar the presynaptic trace that follows the synapse's own CUBA kernel (input current decaying
+ * by aSyn, membrane by aMem):
+ *   xbar_i(t) = kSyn * sum_{s<=t} K(t - s) S_i(s),   K(d) = sum_{u=0..d} aSyn^u aMem^(d-u)
+ * so e_ij is the surrogate sensitivity dh_j/dW_ij without the reset (as in e-prop).
+ *
+ * Equivalence used for speed (identical sums, no B x nIn x nOut eligibility in memory): the
+ * per-sample third factor m_bj is known at the end of the presentation, so
+ *   sum_t w_t psi_bj(t) xbar_bi(t) m_bj = sum_s S_bi(s) * G_bj(s),
+ *   G_bj(s) = m_bj * kSyn * sum_{t>=s} K(t - s) w_t psi_bj(t),
+ * where G is two backward exponential filters of w*psi (by aMem, then by aSyn). That is one
+ * event-driven outer product per step over the presynaptic SPIKES (not a dense trace).
+ */
+import type { BatchedOps } from '../sim/batched/ops.js';
+import type { SignalContext } from './signals.js';
+
+export interface Shape {
+  B: number;
+  nIn: number;
+  nOut: number;
+  T: number;
+}
+
+export interface Grad {
+  dW: Float32Array;
+  db: Float32Array;
+}
+
+export interface Kernel {
+  aMem: number;
+  aSyn: number;
+  kSyn: number;
+  /** w_t of the layer output. */
+  w: Float64Array;
+}
+
+/**
+ * Adds the gradient of a per-sample third factor m ([B][nOut], dL/dh already divided by the batch
+ * size) to grad, reading the presynaptic spikes and the membrane surrogate from `sig`.
+ */
+export function threeFactorUpdate(sig: SignalContext, sh: Shape, m: Float32Array, k: Kernel, grad: Grad, ops: BatchedOps): void {
+  const pre = sig['pre.spike'] as Float32Array[];
+  const psi = sig['post.v'] as Float32Array[];
+  const { B, nIn, nOut, T } = sh;
+  const len = B * nOut;
+  const f1 = new Float32Array(len); // backward filter by aMem
+  const f2 = new Float32Array(len); // then by aSyn
+  const G = new Float32Array(len);
+  for (let t = T - 1; t >= 0; t--) {
+    const p = psi[t];
+    const wt = k.w[t];
+    for (let i = 0; i < len; i++) {
+      f1[i] = f1[i] * k.aMem + wt * p[i];
+      f2[i] = f2[i] * k.aSyn + f1[i];
+      G[i] = m[i] * k.kSyn * f2[i];
+    }
+    ops.outerAccumulate(pre[t], G, B, nIn, nOut, grad.dW, 1);
+    // the bias is an input present at every step
+    for (let bb = 0; bb < B; bb++) for (let j = 0; j < nOut; j++) grad.db[j] += G[bb * nOut + j];
+  }
+}

@@ -94,3 +94,13 @@ test('backend request: option beats env, unknown names are a ConfigError, cpu ne
   t.is(auto.chosen, auto.platform!.headlessgl || auto.platform!.webgl2 || auto.platform!.webgl ? auto.chosen : 'cpu-js');
   t.regex(auto.reason, /./);
 });
+
+test('registry: support matrix lists the ops and model kernel plans; a missing entry names what exists', async (t) => {
+  await import('../../src/sim/batched/engine.js'); // registers the model kernel plans
+  const { getImpl, listFor } = await import('../../src/sim/backends/registry.js');
+  const { NoImplementationError } = await import('../../src/errors.js');
+  t.deepEqual(listFor('gpujs'), ['IF', 'Izhikevich', 'LIF', 'accumulateInput', 'backwardInput', 'lifStep', 'outerAccumulate', 'traceUpdate']);
+  t.deepEqual(listFor('cpu-js'), ['accumulateInput', 'backwardInput', 'lifStep', 'outerAccumulate', 'traceUpdate']);
+  t.is(getImpl('lifStep', 'cpu-js'), cpuOps.lifStep);
+  t.throws(() => getImpl('LIF', 'gpujs', 'fixed'), { instanceOf: NoImplementationError, message: /LIF_gpujs_float/ });
+});

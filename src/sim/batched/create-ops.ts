@@ -11,6 +11,7 @@
  */
 import type { IKernelRunShortcut, KernelFunction } from 'gpu.js';
 import { GpuKernels, backendInfo, type BackendInfo } from '../backends/gpu.js';
+import { registerImpl } from '../backends/registry.js';
 import {
   cpuOps,
   accumulateInput as cpuAccumulateInput,
@@ -30,6 +31,15 @@ import {
   outerAccumulateKernel,
   traceUpdateKernel,
 } from './kernels.js';
+
+for (const op of ['accumulateInput', 'outerAccumulate', 'backwardInput', 'lifStep', 'traceUpdate'] as const) {
+  registerImpl(op, 'cpu-js', 'float', cpuOps[op]);
+}
+registerImpl('accumulateInput', 'gpujs', 'float', accumulateInputKernel);
+registerImpl('outerAccumulate', 'gpujs', 'float', outerAccumulateKernel);
+registerImpl('backwardInput', 'gpujs', 'float', backwardInputKernel);
+registerImpl('lifStep', 'gpujs', 'float', lifStepKernel);
+registerImpl('traceUpdate', 'gpujs', 'float', traceUpdateKernel);
 
 export interface CreateOpsOptions {
   /** 'auto' | 'cpu' | 'gpu' | 'webasm' | 'gpujs-cpu'; default: env FFSNN_BACKEND, else 'auto'. */

@@ -25,11 +25,12 @@
  * relative on inputs where that holds.
  */
 import type { IKernelRunShortcut, KernelFunction } from 'gpu.js';
-import { ConfigError, NoImplementationError, invalidParam } from '../../errors.js';
+import { ConfigError, invalidParam } from '../../errors.js';
 import type { NeuronModel, NeuronState } from '../../neurons/model.js';
 import { getNeuronModel } from '../../neurons/registry.js';
 import { initialValue } from '../../neurons/spec.js';
 import { GpuKernels, backendInfo, type BackendInfo } from '../backends/gpu.js';
+import { getImpl, registerImpl } from '../backends/registry.js';
 import type { Network, Population, Projection, SpikeSource } from '../network.js';
 import { addRows } from './ops.js';
 import { accumulateInputKernel } from './kernels.js';
@@ -92,12 +93,9 @@ interface Ring {
 /** One step of a model on the kernel path: named kernels, then state writes. */
 type KernelPlan = (run: (name: string, fn: KernelFunction, args: unknown[], types: string[]) => Float32Array, s: BatchedState, c: Float32Array) => Float32Array;
 
-/**
- * Kernel plans per model, in the order each model's gpu.ts documents (LIF_C, IF_C and IZH_C
- * coefficient layouts). A model without a plan has no kernel path (NoImplementationError).
- */
-const KERNEL_PLANS: Record<string, (k: Record<string, KernelFunction>, idx: { vTh: number; vReset: number; refr: number; de: number; di: number }) => KernelPlan> = {
-  integrateAndFire: (k, ix) => (run, s, c) => {
+/** Steps a LIF or IF population: integrate, threshold, reset, refractory, decay (their gpu.ts). */
+function integrateAndFirePlan(k: Record<string, KernelFunction>, ix: { vTh: number; vReset: number; refr: number; de: number; di: number }): KernelPlan {
+  return (run, s, c) => {
     const vNew = run('integrate', k.integrate, [s.v, s.ge, s.gi, s.refr, s.iExt, c], ['Array', 'Array', 'Array', 'Array', 'Array', 'Array']);
     const spike = run('threshold', k.threshold, [vNew, s.refr, c[ix.vTh]], ['Array', 'Array', 'Float']);
     s.v.set(run('reset', k.reset, [vNew, spike, c[ix.vReset]], ['Array', 'Array', 'Float']));
@@ -105,8 +103,12 @@ const KERNEL_PLANS: Record<string, (k: Record<string, KernelFunction>, idx: { vT
     s.ge.set(run('decayE', k.decay, [s.ge, c[ix.de]], ['Array', 'Float']));
     s.gi.set(run('decayI', k.decay, [s.gi, c[ix.di]], ['Array', 'Float']));
     return spike;
-  },
-  izhikevich: (k) => (run, s, c) => {
+  };
+}
+
+/** Steps an Izhikevich population in the order of izhikevich/gpu.ts (layout IZH_C). */
+function izhikevichPlan(k: Record<string, KernelFunction>): KernelPlan {
+  return (run, s, c) => {
     const vNew = run('voltage', k.voltage, [s.v, s.u, s.ge, s.gi, s.iExt, c], ['Array', 'Array', 'Array', 'Array', 'Array', 'Array']);
     const uNew = run('recovery', k.recovery, [vNew, s.u, c], ['Array', 'Array', 'Array']);
     const spike = run('spike', k.spike, [vNew, c[3]], ['Array', 'Float']);
@@ -115,21 +117,18 @@ const KERNEL_PLANS: Record<string, (k: Record<string, KernelFunction>, idx: { vT
     s.ge.set(run('decayE', k.decay, [s.ge, c[6]], ['Array', 'Float']));
     s.gi.set(run('decayI', k.decay, [s.gi, c[7]], ['Array', 'Float']));
     return spike;
-  },
-};
+  };
+}
+
+type PlanFactory = (kernels: Record<string, KernelFunction>) => KernelPlan;
+// Kernel plans per model, with the coefficient indices of LIF_C, IF_C (threshold, reset,
+// refractory steps, decays); the plain path needs no entry (it runs every model's reference step).
+registerImpl('LIF', 'gpujs', 'float', ((k) => integrateAndFirePlan(k, { vTh: 7, vReset: 8, refr: 9, de: 3, di: 4 })) as PlanFactory);
+registerImpl('IF', 'gpujs', 'float', ((k) => integrateAndFirePlan(k, { vTh: 5, vReset: 6, refr: 7, de: 3, di: 4 })) as PlanFactory);
+registerImpl('Izhikevich', 'gpujs', 'float', izhikevichPlan as PlanFactory);
 
 function planFor(model: NeuronModel): KernelPlan {
-  const k = model.kernels as unknown as Record<string, KernelFunction>;
-  switch (model.spec.name) {
-    case 'LIF':
-      return KERNEL_PLANS.integrateAndFire(k, { vTh: 7, vReset: 8, refr: 9, de: 3, di: 4 });
-    case 'IF':
-      return KERNEL_PLANS.integrateAndFire(k, { vTh: 5, vReset: 6, refr: 7, de: 3, di: 4 });
-    case 'Izhikevich':
-      return KERNEL_PLANS.izhikevich(k, { vTh: 0, vReset: 0, refr: 0, de: 0, di: 0 });
-    default:
-      throw new NoImplementationError(`batched kernel path of neuron model '${model.spec.name}'`, ['LIF', 'IF', 'Izhikevich']);
-  }
+  return getImpl<PlanFactory>(model.spec.name, 'gpujs')(model.kernels as unknown as Record<string, KernelFunction>);
 }
 
 export class BatchedEngine {

@@ -67,8 +67,8 @@ test('outerAccumulate equals the naive batched outer product', (t) => {
 
 test('backwardInput equals M times W-transpose, for dense and sparse M', (t) => {
   const rng = new Rng(3);
-  for (const density of [1, 0.3]) {
-    const B = 4, nIn = 9, nOut = 14;
+  for (const [density, B] of [[1, 4], [0.3, 4], [1, 7], [0.6, 9]]) {
+    const nIn = 9, nOut = 14;
     const M = randomArray(rng, B * nOut, density, false);
     const W = randomArray(rng, nIn * nOut, 1, false);
     const G = new Float32Array(B * nIn).fill(99); // overwritten, not accumulated

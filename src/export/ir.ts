@@ -12,7 +12,19 @@
  */
 
 /** Model ids, PascalCase (shared with the registry, profiles and exporters). */
-export type ModelName = 'Input' | 'LIF' | 'IF' | 'Izhikevich' | 'ReLU' | 'LoihiLIF';
+export type ModelName = 'Input' | 'LIF' | 'IF' | 'Izhikevich' | 'ReLU' | 'LoihiLIF' | 'CubaLIF';
+
+/**
+ * `CubaLIF` is NIR's current-based LIF read the way NIR's exporters (snnTorch, Norse) step it:
+ * forward Euler, one spike = one unit of input in its step. Params (per neuron or shared):
+ * tauSyn (ms, 0 = no synaptic filter), tauMem (ms, 0 = no leak), r, vLeak, vTh, vReset, wIn,
+ * spiking (shared; 1 = threshold and reset, 0 = sends v itself, an analog value, every step),
+ * memoryless (shared; 1 = v restarts from 0 each step). With input x (weighted spikes + bias):
+ *   I <- I + dt/tauSyn * (-I + wIn * x)      (I <- x when tauSyn = 0)
+ *   v <- v + dt/tauMem * (vLeak - v + r * I)  (v <- v + r * I when tauMem = 0)
+ *   spike when spiking and v > vTh; then v <- vReset.
+ * It covers NIR's LIF, CubaLIF, IF, I, LI, CubaLI and Threshold nodes (see src/export/nir/).
+ */
 
 export interface PopulationIR {
   name: string;

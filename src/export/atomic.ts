@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Atomic output: every file is written to a temporary name in the same folder and renamed into
+ * place only when complete; on any error the temporary file is removed, so a failed export never
+ * leaves a partial file.
+ */
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ExportError } from '../errors.js';
+
+export async function writeAtomic(path: string, write: (tmp: string) => Promise<void> | void): Promise<void> {
+  const dir = dirname(path);
+  if (!existsSync(dir)) throw new ExportError(`cannot write ${path}: folder ${dir} does not exist`, { path });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await write(tmp);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Writes several files all-or-nothing: if any fails, none of them is left behind. */
+export async function writeAllAtomic(files: { path: string; write: (tmp: string) => Promise<void> | void }[]): Promise<void> {
+  const done: string[] = [];
+  try {
+    for (const f of files) {
+      await writeAtomic(f.path, f.write);
+      done.push(f.path);
+    }
+  } catch (err) {
+    for (const p of done) rmSync(p, { force: true });
+    throw err;
+  }
+}
+
+export function writeTextAtomic(path: string, text: string | Uint8Array): Promise<void> {
+  return writeAtomic(path, (tmp) => writeFileSync(tmp, text));
+}

@@ -130,6 +130,17 @@ export function faustSignal(
   return loss / B;
 }
 
+/** Running-mean prototype update from a batch's outputs h (used alone by the STDP readout). */
+export function updatePrototypes(h: Float32Array, y: Uint8Array, local: FaustLocal, B: number, n: number, C: number, momentum: number): void {
+  const mean = classMeans(unitRows(h, B, n).z, y, B, n, C);
+  const P = local.prototypes;
+  for (let c = 0; c < C; c++) {
+    if (mean.count[c] === 0) continue;
+    const fresh = isZero(P, c, n);
+    setUnit(P, c, n, mean.sum, fresh ? 0 : momentum, fresh ? 1 : 1 - momentum);
+  }
+}
+
 function classMeans(z: Float32Array, y: Uint8Array, B: number, n: number, C: number) {
   const sum = new Float64Array(C * n);
   const count = new Uint32Array(C);

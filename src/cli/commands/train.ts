@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/** `ffsnn train`: trains a network with a local rule and writes a run directory. */
+import { existsSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../../errors.js';
+import { loadDataset } from '../../data/index.js';
+import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
+import type { RunConfig } from '../../io/run-config.js';
+import { resolveConfig } from '../../train/config.js';
+import { checkpointOf, resumeRun, runEpoch, startRun, trainingSplit, type RunState } from '../../train/trainer.js';
+import { createOps } from '../../sim/batched/create-ops.js';
+import { numberOption, parseOptions } from '../args.js';
+import { Progress } from '../progress.js';
+
+export const summary = 'train a network with a local learning rule (default: spiking FAUST on embedded MNIST)';
+
+export const help = `usage: ffsnn train [options]
+
+Trains a layered network and writes a run directory (--out) holding checkpoint.ffsnn (after every
+epoch, atomically), metrics.json (per epoch; test_accuracy of the final model, a fraction) and
+config.json. With no flags: spiking FAUST, 784-500-500 LIF, 10 Poisson steps, on the embedded
+MNIST split (8,000 train / 2,000 test).
+
+options:
+  --rule faust|ff|bp|stdp      learning rule (default faust)
+  --neuron lif|rate            spiking LIF or ReLU rate neurons (default lif)
+  --dataset SPEC               mnist-embedded | idx:DIR | cifar10:DIR (default mnist-embedded)
+  --epochs N                   epochs (default 10 spiking, 20 rate); with --resume, the new total
+  --seed S                     run seed (default 1)
+  --out DIR                    run directory (default runs/<rule>-<neuron>-s<seed>)
+  --resume                     continue from DIR/checkpoint.ffsnn (same result as an uninterrupted run)
+  --hidden N,N,...             hidden layer sizes (default 500,500)
+  --batch N                    mini-batch size (default 50)
+  --lr X                       learning rate (default 0.001)
+  --optimizer adam|sgd         (default adam)
+  --train-fraction F           use this share of the training set, stratified and fixed (default 1)
+  --steps T                    spiking: time steps per sample (default 10)
+  --encoding poisson|latency   spiking: input encoding (default poisson)
+  --input-rate P               spiking, poisson: spike probability per step at intensity 1 (default 0.5)
+  --activity spike-count|trace spiking: layer output (default spike-count)
+  --temperature X              FAUST temperature (default 0.1)
+  --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
+  --backend auto|cpu|gpu|webasm|gpujs-cpu  batched-ops backend (default: FFSNN_BACKEND, else auto)
+  --json                       print the final metrics as JSON instead of progress lines`;
+
+const OPTIONS = {
+  rule: { type: 'string' },
+  neuron: { type: 'string' },
+  dataset: { type: 'string' },
+  epochs: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+  hidden: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  'train-fraction': { type: 'string' },
+  steps: { type: 'string' },
+  encoding: { type: 'string' },
+  'input-rate': { type: 'string' },
+  activity: { type: 'string' },
+  temperature: { type: 'string' },
+  positives: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function hiddenSizes(raw: string): number[] {
+  const parts = raw.split(',').map((s) => Number(s.trim()));
+  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new ConfigError(`option --hidden = ${JSON.stringify(raw)} is invalid (expected comma-separated positive integers, e.g. 500,500)`);
+  }
+  return parts;
+}
+
+/** Writes a small file atomically (temp + rename). */
+function writeJson(path: string, value: unknown): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, path);
+}
+
+export function metricsOf(run: RunState, trainSamples: number, testSamples: number, backend: Record<string, string>) {
+  const last = run.history[run.history.length - 1];
+  return {
+    rule: run.config.rule,
+    neuron: run.config.neuron,
+    dataset: run.config.dataset,
+    train_samples: trainSamples,
+    test_samples: testSamples,
+    test_accuracy: last ? last.test_accuracy : null,
+    epochs: run.history,
+    backend,
+    signals_read: [...run.recorder.seen].sort(),
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values: o } = parseOptions(argv, OPTIONS);
+  const epochs = numberOption('epochs', o.epochs, { integer: true, min: 1 });
+  let state: RunState;
+  let out: string;
+  if (o.resume) {
+    const allowed = new Set(['resume', 'out', 'epochs', 'json', 'backend']);
+    const extra = Object.keys(o).filter((k) => !allowed.has(k));
+    if (extra.length > 0) throw new ConfigError(`--resume takes its configuration from the checkpoint; remove --${extra[0]}`);
+    if (!o.out) throw new ConfigError('--resume needs --out DIR (the run directory to continue)');
+    out = o.out;
+    state = resumeRun(readCheckpoint(join(out, 'checkpoint.ffsnn')));
+    if (epochs !== undefined) state.config = { ...state.config, epochs };
+  } else {
+    const partial: Partial<RunConfig> = {};
+    if (o.rule !== undefined) partial.rule = o.rule as RunConfig['rule'];
+    if (o.neuron !== undefined) partial.neuron = o.neuron as RunConfig['neuron'];
+    if (o.dataset !== undefined) partial.dataset = o.dataset;
+    if (epochs !== undefined) partial.epochs = epochs;
+    const seed = numberOption('seed', o.seed, { integer: true, min: 0, max: 0xffffffff });
+    if (seed !== undefined) partial.seed = seed;
+    const batch = numberOption('batch', o.batch, { integer: true, min: 1 });
+    if (batch !== undefined) partial.batch = batch;
+    const lr = numberOption('lr', o.lr, { exclusiveMin: 0 });
+    if (lr !== undefined) partial.lr = lr;
+    if (o.optimizer !== undefined) partial.optimizer = o.optimizer as RunConfig['optimizer'];
+    const frac = numberOption('train-fraction', o['train-fraction'], { exclusiveMin: 0, max: 1 });
+    if (frac !== undefined) partial.trainFraction = frac;
+    const steps = numberOption('steps', o.steps, { integer: true, min: 2 });
+    if (steps !== undefined) partial.steps = steps;
+    if (o.encoding !== undefined) partial.encoding = o.encoding as RunConfig['encoding'];
+    const rate = numberOption('input-rate', o['input-rate'], { exclusiveMin: 0, max: 1 });
+    if (rate !== undefined) partial.inputRate = rate;
+    if (o.activity !== undefined) partial.activity = o.activity as RunConfig['activity'];
+    const temp = numberOption('temperature', o.temperature, { exclusiveMin: 0 });
+    if (temp !== undefined) partial.temperature = temp;
+    if (o.positives !== undefined) partial.positives = o.positives as RunConfig['positives'];
+    const cfgDataset = partial.dataset ?? 'mnist-embedded';
+    const probe = loadDataset(cfgDataset, false);
+    partial.sizes = [probe.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];
+    partial.classes = probe.classes;
+    const config = resolveConfig(partial);
+    out = o.out ?? join('runs', `${config.rule}-${config.neuron}-s${config.seed}`);
+    if (existsSync(join(out, 'checkpoint.ffsnn'))) {
+      throw new ConfigError(`${out} already holds a checkpoint; use --resume to continue it or another --out`);
+    }
+    state = startRun(config);
+  }
+  const data = loadDataset(state.config.dataset, true);
+  const train = trainingSplit(state.config, data);
+  mkdirSync(out, { recursive: true });
+  writeJson(join(out, 'config.json'), state.config);
+  const ops = await createOps({ backend: o.backend });
+  const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
+  if (state.epoch >= state.config.epochs) {
+    throw new ConfigError(`the checkpoint in ${out} has already completed ${state.epoch} of ${state.config.epochs} epochs; pass a larger --epochs to continue`);
+  }
+  while (state.epoch < state.config.epochs) {
+    const m = runEpoch(state, train, data.test, ops, (p) => progress.update(p));
+    progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
+    writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops));
+    writeJson(join(out, 'metrics.json'), metricsOf(state, train.n, data.test.n, { ...ops.backends }));
+  }
+  const metrics = metricsOf(state, train.n, data.test.n, { ...ops.backends });
+  await ops.dispose();
+  if (o.json) console.log(JSON.stringify(metrics));
+  else console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);
+  return 0;
+}

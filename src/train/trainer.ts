@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The training loop: epochs of shuffled mini-batches, each layer updated by its rule, the test
+ * split scored after every epoch.
+ *
+ * Determinism: every random stream is forked from the run seed by a label that names the epoch
+ * (`shuffle-e`, `encode-e`, `negative-e`) or the purpose (`init`, `eval`), never drawn from a
+ * shared running state, so a run resumed after epoch e consumes exactly the numbers the
+ * uninterrupted run would have, and ends with bit-identical weights.
+ */
+import type { Dataset, Split } from '../data/dataset.js';
+import { fractionOf } from '../data/dataset.js';
+import { accuracyOf, argmaxRows, scoreSplit } from '../eval/inference.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, modelOf, type Checkpoint, type EpochMetrics } from '../io/checkpoint.js';
+import type { RunConfig } from '../io/run-config.js';
+import { toIR } from '../io/to-ir.js';
+import { updatePrototypes } from '../plasticity/faust.js';
+import { overlayLabel } from '../plasticity/ff.js';
+import { encodeBatch, forwardLif, forwardRate, initModel, layerSizes, prototypeScores, unitRows, type Model } from '../plasticity/model.js';
+import { createOptimizer, optimizerStep, type OptimizerState } from '../plasticity/optimizer.js';
+import { applyRule, type BatchRecord } from '../plasticity/rules.js';
+import { ReadRecorder } from '../plasticity/signals.js';
+import type { Grad } from '../plasticity/three-factor.js';
+import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
+import { Rng } from '../sim/rng.js';
+import { ConfigError } from '../errors.js';
+
+export interface RunState {
+  config: RunConfig;
+  model: Model;
+  optimizer: OptimizerState;
+  /** Epochs completed. */
+  epoch: number;
+  history: EpochMetrics[];
+  rng: Rng;
+  recorder: ReadRecorder;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  done: number;
+  total: number;
+  loss: number;
+  accuracy: number | null;
+  samplesPerS: number;
+}
+
+export function startRun(config: RunConfig): RunState {
+  const rng = new Rng(config.seed);
+  const model = initModel(config, rng.fork('init'));
+  const optimizer = createOptimizer(config.optimizer, config.lr, [...model.state.W, ...model.state.b]);
+  return { config, model, optimizer, epoch: 0, history: [], rng, recorder: new ReadRecorder() };
+}
+
+export function resumeRun(ck: Checkpoint): RunState {
+  const rng = new Rng(ck.config.seed);
+  rng.setState(ck.rng);
+  const recorder = new ReadRecorder();
+  for (const s of ck.signalsRead) recorder.seen.add(s as never);
+  return { config: ck.config, model: modelOf(ck), optimizer: ck.optimizer, epoch: ck.epoch, history: ck.history, rng, recorder };
+}
+
+export function checkpointOf(run: RunState, ops: BatchedOps): Checkpoint {
+  return {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    config: run.config,
+    network: toIR(run.model),
+    state: run.model.state,
+    optimizer: run.optimizer,
+    rng: run.rng.getState(),
+    epoch: run.epoch,
+    history: run.history,
+    backend: { ...ops.backends },
+    signalsRead: [...run.recorder.seen].sort(),
+  };
+}
+
+/** The training rows a run uses (its `trainFraction` of the dataset's training split). */
+export function trainingSplit(config: RunConfig, data: Dataset): Split {
+  if (!data.train) throw new ConfigError(`dataset ${data.name} has no training split`);
+  if (data.dim !== config.sizes[0]) {
+    throw new ConfigError(`dataset ${data.name} has ${data.dim} inputs per sample but the network's input layer has ${config.sizes[0]}`);
+  }
+  return fractionOf(data.train, data.dim, data.classes, config.trainFraction);
+}
+
+/** Trains one epoch and scores the test split; appends and returns its metrics. */
+export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedOps = cpuOps, onBatch?: (p: BatchProgress) => void): EpochMetrics {
+  const { config: c, model } = run;
+  const e = run.epoch;
+  const sizes = layerSizes(c);
+  const dim = sizes[0];
+  const C = c.classes;
+  const root = new Rng(c.seed);
+  const order = Array.from({ length: train.n }, (_, i) => i);
+  root.fork(`shuffle-${e}`).shuffle(order);
+  const encRng = root.fork(`encode-${e}`);
+  const negRng = root.fork(`negative-${e}`);
+  const grads: Grad[] = model.state.W.map((w, l) => ({ dW: new Float32Array(w.length), db: new Float32Array(model.state.b[l].length) }));
+  const params = [...model.state.W, ...model.state.b];
+  const gradList = [...grads.map((g) => g.dW), ...grads.map((g) => g.db)];
+  const layerLoss = new Array<number>(c.rule === 'bp' ? 1 : sizes.length - 1).fill(0);
+  let batches = 0;
+  let correct = 0;
+  const t0 = performance.now();
+  for (let s = 0; s < train.n; s += c.batch) {
+    const B0 = Math.min(c.batch, train.n - s);
+    const ff = c.rule === 'ff';
+    const B = ff ? 2 * B0 : B0;
+    const x = new Float32Array(B * dim);
+    const y = new Uint8Array(B);
+    const phase = ff ? new Int8Array(B) : undefined;
+    for (let r = 0; r < B0; r++) {
+      const i = order[s + r];
+      x.set(train.x.subarray(i * dim, (i + 1) * dim), r * dim);
+      y[r] = train.y[i];
+    }
+    if (ff) {
+      // rows B0.. are the negatives: same image, a wrong label drawn uniformly
+      x.copyWithin(B0 * dim, 0, B0 * dim);
+      for (let r = 0; r < B0; r++) {
+        y[B0 + r] = y[r];
+        phase![r] = 1;
+        phase![B0 + r] = -1;
+        overlayLabel(x, dim, r, y[r], C);
+        overlayLabel(x, dim, B0 + r, (y[r] + 1 + negRng.int(C - 1)) % C, C);
+      }
+    }
+    const rec: BatchRecord = { B, y, phase };
+    if (c.neuron === 'rate') rec.rate = forwardRate(model, x, B, ops);
+    else rec.lif = forwardLif(model, encodeBatch(c, x, B, dim, encRng), B, true, ops);
+    for (const g of gradList) g.fill(0);
+    const losses = applyRule(model, rec, grads, ops, run.recorder);
+    optimizerStep(run.optimizer, params, gradList);
+    losses.forEach((v, l) => (layerLoss[l] += v));
+    batches++;
+    const hs = (rec.rate ?? rec.lif)!.map((r) => r.h);
+    if (c.rule === 'stdp') {
+      hs.forEach((h, l) => updatePrototypes(h, y, { prototypes: model.state.prototypes[l] }, B, sizes[l + 1], C, c.protoMomentum));
+    }
+    if (c.rule !== 'ff') {
+      const sc = new Float32Array(B * C);
+      if (c.rule === 'bp') sc.set(hs[hs.length - 1]);
+      else hs.forEach((h, l) => prototypeScores(unitRows(h, B, sizes[l + 1]).z, B, sizes[l + 1], model.state.prototypes[l], C, sc));
+      const pred = argmaxRows(sc, B, C);
+      for (let r = 0; r < B; r++) if (pred[r] === y[r]) correct++;
+    }
+    const done = s + B0;
+    onBatch?.({
+      epoch: e + 1,
+      epochs: c.epochs,
+      done,
+      total: train.n,
+      loss: layerLoss.reduce((a, v) => a + v, 0) / layerLoss.length / batches,
+      accuracy: c.rule === 'ff' ? null : correct / done,
+      samplesPerS: done / ((performance.now() - t0) / 1000),
+    });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const scored = scoreSplit(model, test, root.fork('eval'), ops);
+  const perLayer = layerLoss.map((v) => v / batches);
+  const m: EpochMetrics = {
+    epoch: e + 1,
+    loss: perLayer.reduce((a, v) => a + v, 0) / perLayer.length,
+    layer_loss: perLayer,
+    train_accuracy: c.rule === 'ff' ? null : correct / train.n,
+    test_accuracy: accuracyOf(scored.predictions, test.y),
+    seconds,
+    samples_per_s: train.n / seconds,
+  };
+  run.epoch++;
+  run.history.push(m);
+  return m;
+}

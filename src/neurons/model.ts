@@ -2,6 +2,20 @@
 /** The interface every neuron model implements (spec + float reference + GPU.js kernel bodies). */
 import type { NeuronSpec, Params } from './spec.js';
 
+/** A population stepped by a WebAssembly kernel (see lif/wasm.ts). */
+export interface WasmPopulation {
+  readonly kernel: string;
+  /** Views into the module's memory, same keys as the model's state. */
+  state: NeuronState;
+  /** Spike list written by `step` (indices ascending). */
+  spikes: Uint32Array;
+  /**
+   * Advances every neuron one step with the model's coefficients; returns the spike count.
+   * `hasInput` false promises that the external input state is all zero (skips reading it).
+   */
+  step(c: Float64Array, hasInput: boolean): number;
+}
+
 /** Structure-of-arrays state of a population: one Float64Array per spec.state variable. */
 export type NeuronState = Record<string, Float64Array>;
 
@@ -17,6 +31,11 @@ export interface NeuronModel {
    * that spiked into `spikes` (ascending) and returns how many. The event-driven engine runs it.
    */
   step(s: NeuronState, n: number, c: Float64Array, spikes: Uint32Array): number;
+  /**
+   * Optional faster CPU path: allocates a population of n neurons whose state lives in
+   * WebAssembly memory and whose step is bit-identical to `step`; null where unsupported.
+   */
+  createWasm?(n: number): WasmPopulation | null;
   /** GPU.js kernel bodies (GLSL-safe top-level functions), in the order one step applies them. */
   kernels: Record<string, (...args: never[]) => number>;
 }

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+import { ConfigError } from '../../errors.js';
+import { buildCuba } from '../../sim/cuba.js';
+import { EventDrivenEngine, type NeuronKernelChoice } from '../../sim/engine.js';
+import { numberOption, parseOptions } from '../args.js';
+
+export const summary = 'run a benchmark network (cuba)';
+export const help = `usage: ffsnn simulate cuba [--n N] [--duration S] [--dt MS] [--seed S] [--kernel auto|js] [--json]
+
+Runs Brian2's examples/CUBA.py (Brette et al. 2007 benchmark 2) on the event-driven CPU engine:
+N LIF neurons (80 % excitatory), current-based exponential synapses (we = 1.62 mV, wi = -9 mV),
+taum 20 ms, taue 5 ms, taui 10 ms, Vt -50 mV, Vr -60 mV, El -49 mV, refractory 5 ms, exact
+integration, no delay, v0 uniform in [Vr, Vt). Connection probability 0.02 for N = 4000 and 80/N
+otherwise (80 inputs per neuron on average).
+
+options:
+  --n N          number of neurons (default 4000)
+  --duration S   biological time in seconds (default 1)
+  --dt MS        time step in ms (default 0.1)
+  --seed S       seed of the connectivity and initial potentials (default 12345)
+  --kernel K     neuron update: auto (WebAssembly SIMD where available) or js (default auto);
+                 both give identical spikes
+  --json         print one JSON object: n, duration_s, dt_ms, seed, synapses, spikes, rate_hz,
+                 synaptic_events, build_s, run_s (simulation loop only), backend, kernel, ...`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(
+    argv,
+    {
+      n: { type: 'string' },
+      duration: { type: 'string' },
+      dt: { type: 'string' },
+      seed: { type: 'string' },
+      kernel: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    true,
+  );
+  if (positionals.length !== 1 || positionals[0] !== 'cuba') {
+    throw new ConfigError(`simulate: expected the network name 'cuba', got ${positionals.length ? `'${positionals.join(' ')}'` : 'nothing'}`);
+  }
+  const n = numberOption('n', values.n, { integer: true, min: 5, max: 0x7fffffff }) ?? 4000;
+  const duration = numberOption('duration', values.duration, { exclusiveMin: 0 }) ?? 1;
+  const dt = numberOption('dt', values.dt, { exclusiveMin: 0 }) ?? 0.1;
+  const seed = numberOption('seed', values.seed, { integer: true, min: 0, max: 0xffffffff }) ?? 12345;
+  const kernel = (values.kernel ?? 'auto') as NeuronKernelChoice;
+  if (kernel !== 'auto' && kernel !== 'js') throw new ConfigError(`option --kernel = ${JSON.stringify(values.kernel)} is invalid (expected auto or js)`);
+  const steps = Math.round((duration * 1000) / dt);
+  if (steps < 1) throw new ConfigError(`option --duration = ${duration} is shorter than one time step of ${dt} ms`);
+
+  const t0 = performance.now();
+  const net = buildCuba({ n, dt, seed });
+  const engine = new EventDrivenEngine(net, { kernel });
+  const buildS = (performance.now() - t0) / 1000;
+  const res = engine.run(steps);
+  const simulated = (steps * dt) / 1000;
+  const out = {
+    network: 'cuba',
+    n,
+    duration_s: simulated,
+    dt_ms: dt,
+    seed,
+    synapses: net.synapseCount(),
+    bytes_per_synapse: net.synapseBytes / Math.max(1, net.synapseCount()),
+    spikes: res.spikes,
+    rate_hz: res.spikes / n / simulated,
+    synaptic_events: res.synapticEvents,
+    synaptic_events_per_s: res.synapticEvents / res.runSeconds,
+    build_s: buildS,
+    run_s: res.runSeconds,
+    realtime_factor: res.runSeconds / simulated,
+    backend: res.backend,
+    kernel: res.kernels.P,
+    max_rss_kb: process.resourceUsage().maxRSS,
+  };
+  if (values.json) {
+    console.log(JSON.stringify(out));
+  } else {
+    console.log(`CUBA: ${n} neurons, ${out.synapses.toLocaleString('en-US')} synapses, ${simulated} s at dt = ${dt} ms (seed ${seed})`);
+    console.log(`  spikes ${res.spikes.toLocaleString('en-US')} (${out.rate_hz.toFixed(3)} Hz), synaptic events ${res.synapticEvents.toLocaleString('en-US')}`);
+    console.log(`  build ${buildS.toFixed(3)} s, simulation loop ${res.runSeconds.toFixed(3)} s (${(out.synaptic_events_per_s / 1e6).toFixed(1)} M events/s)`);
+    console.log(`  backend ${res.backend}, neuron kernel ${out.kernel}, peak RSS ${(out.max_rss_kb / 1024).toFixed(0)} MiB`);
+  }
+  return 0;
+}

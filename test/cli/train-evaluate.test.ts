@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/** `ffsnn train` / `ffsnn evaluate` end to end on a small generated IDX dataset. */
+import test from 'ava';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { readCheckpoint } from '../../src/io/checkpoint.js';
+import { syntheticIdxDir } from '../train/synthetic.js';
+
+const data = syntheticIdxDir(200, 60);
+
+async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  const write = process.stdout.write.bind(process.stdout);
+  const ewrite = process.stderr.write.bind(process.stderr);
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  console.error = (...a: unknown[]) => void err.push(a.join(' '));
+  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(argv);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+    process.stdout.write = write;
+    process.stderr.write = ewrite;
+  }
+}
+
+test.serial('train writes the run directory; evaluate reproduces test_accuracy; resume extends it', async (t) => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ffsnn-run-')), 'run');
+  const base = ['train', '--dataset', `idx:${data}`, '--neuron', 'rate', '--hidden', '32,32', '--batch', '20', '--out', dir, '--backend', 'cpu'];
+  const r = await capture([...base, '--epochs', '3']);
+  t.is(r.code, 0, r.err);
+  t.regex(r.out, /epoch 3\/3 done .* test accuracy/);
+  for (const f of ['checkpoint.ffsnn', 'metrics.json', 'config.json']) t.true(existsSync(join(dir, f)), f);
+  const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+  t.is(metrics.epochs.length, 3);
+  t.true(metrics.test_accuracy >= 0.8 && metrics.test_accuracy <= 1, `accuracy ${metrics.test_accuracy}`);
+  t.deepEqual(metrics.signals_read, ['global.label', 'layer.local', 'post.trace', 'post.v', 'pre.trace']);
+
+  const ev = await capture(['evaluate', join(dir, 'checkpoint.ffsnn'), '--json', '--backend', 'cpu']);
+  t.is(ev.code, 0, ev.err);
+  const rep = JSON.parse(ev.out);
+  t.is(rep.accuracy, metrics.test_accuracy);
+  t.is(rep.samples, 60);
+  t.is(rep.confusion.flat().reduce((a: number, v: number) => a + v, 0), 60);
+  t.is(rep.passes_per_inference, 1);
+  t.is(rep.layers.length, 2);
+  t.true(rep.layers[0].synaptic_events_per_inference > 0);
+  t.is(rep.backend.accumulateInput, 'cpu-js');
+
+  const again = await capture(base.concat('--epochs', '3'));
+  t.is(again.code, 2);
+  t.regex(again.err, /already holds a checkpoint/);
+  const res = await capture(['train', '--resume', '--out', dir, '--epochs', '4', '--backend', 'cpu']);
+  t.is(res.code, 0, res.err);
+  t.is(readCheckpoint(join(dir, 'checkpoint.ffsnn')).epoch, 4);
+});
+
+test.serial('bad input: one-line errors, exit 2', async (t) => {
+  const cases: [string[], RegExp][] = [
+    [['train', '--rule', 'hebb'], /parameter 'rule' = "hebb"/],
+    [['train', '--epochs', '0'], /--epochs/],
+    [['train', '--dataset', 'idx:/nonexistent/dir'], /does not exist/],
+    [['train', '--resume', '--out', '/nonexistent', '--rule', 'ff'], /remove --rule/],
+    [['evaluate'], /exactly one CHECKPOINT/],
+    [['evaluate', '/nonexistent.ffsnn'], /does not exist/],
+  ];
+  for (const [argv, msg] of cases) {
+    const r = await capture(argv);
+    t.is(r.code, 2, argv.join(' '));
+    t.regex(r.err, msg);
+    t.is(r.err.trim().split('\n').length, 1, r.err);
+  }
+});

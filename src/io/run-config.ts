@@ -8,6 +8,8 @@ export interface RunConfig extends ModelConfig {
   epochs: number;
   batch: number;
   lr: number;
+  /** Learning-rate schedule over epochs: constant, or cosine from lr down to lr/20 in the last epoch. */
+  lrSchedule: 'constant' | 'cosine';
   optimizer: 'adam' | 'sgd';
   seed: number;
   /** Share of the training set used (fixed stratified subset, see data/dataset.ts). */

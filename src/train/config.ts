@@ -14,7 +14,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   classes: 10,
   steps: 10,
   encoding: 'poisson',
-  inputRate: 0.5,
+  inputRate: 1,
   activity: 'spike-count',
   dt: 1,
   tauMem: 10,
@@ -29,6 +29,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   epochs: 10,
   batch: 50,
   lr: 1e-3,
+  lrSchedule: 'cosine',
   optimizer: 'adam',
   seed: 1,
   trainFraction: 1,
@@ -41,6 +42,13 @@ const oneOf = <T extends string>(k: keyof RunConfig, v: unknown, allowed: readon
   if (!allowed.includes(v as T)) throw invalidParam('train', k, v, allowed.map((a) => `'${a}'`).join(', '));
 };
 
+/** Learning rate of epoch e (0-based): a function of the epoch alone, so resuming keeps it. */
+export function lrAt(c: RunConfig, e: number): number {
+  if (c.lrSchedule === 'constant' || c.epochs === 1) return c.lr;
+  const f = 0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * e) / (c.epochs - 1)));
+  return c.lr * f;
+}
+
 /** Fills defaults (mode-specific first) and validates every field. */
 export function resolveConfig(partial: Partial<RunConfig>): RunConfig {
   const neuron = partial.neuron ?? DEFAULT_CONFIG.neuron;
@@ -51,6 +59,7 @@ export function resolveConfig(partial: Partial<RunConfig>): RunConfig {
   oneOf('encoding', c.encoding, ['poisson', 'latency'] as const);
   oneOf('activity', c.activity, ['spike-count', 'trace'] as const);
   oneOf('positives', c.positives, ['prototype', 'batch'] as const);
+  oneOf('lrSchedule', c.lrSchedule, ['constant', 'cosine'] as const);
   oneOf('optimizer', c.optimizer, ['adam', 'sgd'] as const);
   if (c.rule === 'stdp' && c.neuron !== 'lif') throw invalidParam('train', 'rule', 'stdp', "spiking neurons: STDP needs '--neuron lif'");
   const int = (k: keyof RunConfig, min: number) => {

@@ -24,6 +24,7 @@ import type { Grad } from '../plasticity/three-factor.js';
 import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
 import { Rng } from '../sim/rng.js';
 import { ConfigError } from '../errors.js';
+import { lrAt } from './config.js';
 
 export interface RunState {
   config: RunConfig;
@@ -97,6 +98,7 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
   const order = Array.from({ length: train.n }, (_, i) => i);
   root.fork(`shuffle-${e}`).shuffle(order);
   const encRng = root.fork(`encode-${e}`);
+  run.optimizer.lr = lrAt(c, e);
   const negRng = root.fork(`negative-${e}`);
   const grads: Grad[] = model.state.W.map((w, l) => ({ dW: new Float32Array(w.length), db: new Float32Array(model.state.b[l].length) }));
   const params = [...model.state.W, ...model.state.b];

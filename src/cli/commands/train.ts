@@ -33,10 +33,11 @@ options:
   --batch N                    mini-batch size (default 50)
   --lr X                       learning rate (default 0.001)
   --optimizer adam|sgd         (default adam)
+  --lr-schedule cosine|constant  cosine: from lr down to lr/20 at the last epoch (default cosine)
   --train-fraction F           use this share of the training set, stratified and fixed (default 1)
   --steps T                    spiking: time steps per sample (default 10)
   --encoding poisson|latency   spiking: input encoding (default poisson)
-  --input-rate P               spiking, poisson: spike probability per step at intensity 1 (default 0.5)
+  --input-rate P               spiking, poisson: spike probability per step at intensity 1 (default 1)
   --activity spike-count|trace spiking: layer output (default spike-count)
   --temperature X              FAUST temperature (default 0.1)
   --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
@@ -55,6 +56,7 @@ const OPTIONS = {
   batch: { type: 'string' },
   lr: { type: 'string' },
   optimizer: { type: 'string' },
+  'lr-schedule': { type: 'string' },
   'train-fraction': { type: 'string' },
   steps: { type: 'string' },
   encoding: { type: 'string' },
@@ -122,6 +124,7 @@ export async function run(argv: string[]): Promise<number> {
     const lr = numberOption('lr', o.lr, { exclusiveMin: 0 });
     if (lr !== undefined) partial.lr = lr;
     if (o.optimizer !== undefined) partial.optimizer = o.optimizer as RunConfig['optimizer'];
+    if (o['lr-schedule'] !== undefined) partial.lrSchedule = o['lr-schedule'] as RunConfig['lrSchedule'];
     const frac = numberOption('train-fraction', o['train-fraction'], { exclusiveMin: 0, max: 1 });
     if (frac !== undefined) partial.trainFraction = frac;
     const steps = numberOption('steps', o.steps, { integer: true, min: 2 });

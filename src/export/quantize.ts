@@ -29,6 +29,7 @@ import { synapticPropagator } from '../neurons/lif/float.js';
 import { getNeuronModel } from '../neurons/registry.js';
 import { resolveParams, stepsOf } from '../neurons/spec.js';
 import { determineSignMode, effectiveWeights, type SignMode } from '../neurons/loihi-lif/fixed.js';
+import type { IfCurrExpParams } from '../neurons/spinnaker-if/fixed.js';
 import type { NetworkIR, PopulationIR, ProjectionIR } from './ir.js';
 import { checkNetwork, perNeuron, sharedParam } from './ir-sim.js';
 import { denseWeights } from './nir/from-ir.js';
@@ -106,6 +107,10 @@ export interface QuantizedProjection {
   post: string;
   nPre: number;
   nPost: number;
+  /** Columns of the stored matrices: nPre, plus one when the bias rides on an always-on input. */
+  cols: number;
+  biasColumn: boolean;
+  delaySteps: number;
   /** Float weight represented by each stored integer: w ~ int * unit (mV). */
   unit: Float64Array | number;
   /** Quantised weights back in float units, [post][pre]. */
@@ -133,6 +138,7 @@ export interface QuantizedPopulation {
   model: string;
   dynamics: LinearDynamics;
   loihi?: LoihiPopulationQ;
+  spinnaker?: { params: IfCurrExpParams; kappa: number };
   notes: string[];
 }
 
@@ -141,6 +147,22 @@ export interface QuantizedNetwork {
   format: HardwareProfile['weights']['format'];
   populations: QuantizedPopulation[];
   projections: QuantizedProjection[];
+}
+
+/**
+ * Dense [post][pre (+1)] weights; a projection bias b (added to the synaptic current every step)
+ * becomes one more input column driven by an always-on source, which is exact on every target.
+ */
+export function augmentedWeights(pr: ProjectionIR, nPre: number, nPost: number): { w: Float32Array; cols: number; biasColumn: boolean } {
+  const d = denseWeights(pr, nPre, nPost);
+  if (!pr.bias || !pr.bias.some((x) => x !== 0)) return { w: d, cols: nPre, biasColumn: false };
+  const cols = nPre + 1;
+  const w = new Float32Array(nPost * cols);
+  for (let j = 0; j < nPost; j++) {
+    w.set(d.subarray(j * nPre, (j + 1) * nPre), j * cols);
+    w[j * cols + nPre] = pr.bias[j];
+  }
+  return { w, cols, biasColumn: true };
 }
 
 function errors(w: Float32Array, q: Float32Array): { relRmsError: number; maxAbsError: number } {
@@ -171,7 +193,8 @@ function quantizeLoihi(net: NetworkIR, profile: HardwareProfile, pops: Map<strin
     const dyn = linearDynamics(pop, net.dt);
     if (!(dyn.theta > 0)) throw invalidParam(`population '${pop.name}'`, 'vTh', dyn.theta, 'a threshold above the rest level');
     const incoming = net.projections.filter((p) => p.post === pop.name);
-    const dense = incoming.map((p) => denseWeights(p, pops.get(p.pre)!.size, pop.size));
+    const aug = incoming.map((p) => augmentedWeights(p, pops.get(p.pre)!.size, pop.size));
+    const dense = aug.map((a) => a.w);
     let maxW = 0;
     for (const w of dense) for (let k = 0; k < w.length; k++) maxW = Math.max(maxW, Math.abs(w[k]));
     const wLimit = 2 ** mantBits - 2; // 254: the largest value every sign mode holds exactly
@@ -187,7 +210,7 @@ function quantizeLoihi(net: NetworkIR, profile: HardwareProfile, pops: Map<strin
     while (bmax / 2 ** biasExp > 4095 && biasExp < 7) biasExp++;
     const biasMant = Int32Array.from(dyn.vBias, (b) => Math.max(-4096, Math.min(4095, Math.round((b * scale) / 2 ** biasExp))));
     const notes = [...dyn.notes];
-    if (incoming.some((p) => p.bias && p.bias.some((x) => x !== 0))) notes.push('projection bias not mapped (Loihi biases act on v, not on the synaptic current)');
+    if (aug.some((a) => a.biasColumn)) notes.push('projection bias carried by an always-on input axon (one extra axon per core)');
     qpops.push({ name: pop.name, model: pop.model, dynamics: dyn, loihi: { du, dv, vth, biasMant, biasExp, scale }, notes });
     incoming.forEach((pr, idx) => {
       const w = dense[idx];
@@ -202,13 +225,48 @@ function quantizeLoihi(net: NetworkIR, profile: HardwareProfile, pops: Map<strin
       const mantissas = effectiveWeights(raw, signMode, mantBits);
       const dequantized = Float32Array.from(mantissas, (x) => x * unit);
       qprojs.push({
-        name: pr.name, pre: pr.pre, post: pr.post, nPre: pops.get(pr.pre)!.size, nPost: pop.size, unit, dequantized,
-        ...errors(w, dequantized),
+        name: pr.name, pre: pr.pre, post: pr.post, nPre: pops.get(pr.pre)!.size, nPost: pop.size, cols: aug[idx].cols,
+        biasColumn: aug[idx].biasColumn, delaySteps: pr.delaySteps, unit, dequantized, ...errors(w, dequantized),
         loihi: { signMode, weightExp, numWeightBits: mantBits, mantissas },
       });
     });
   }
   return { profile: profile.name, format: profile.weights.format, populations: qpops, projections: qprojs };
+}
+
+/**
+ * The IF_curr_exp cell that reproduces a population's per-step dynamics on sPyNNaker, and the factor
+ * kappa turning the IR's voltage-equivalent weights (mV) into its currents (nA):
+ *   tau_m = -dt / ln(aMem) (no leak -> 1000 dt, noted), cm = tau_m * (1 - aMem) so that
+ *   (1 - e^(-dt/tau_m)) * R = 1, tau_syn = -dt / ln(aSyn), kappa = c_e / init.
+ */
+export function spinnakerCell(pop: PopulationIR, dt: number, dyn: LinearDynamics): { params: IfCurrExpParams; kappa: number; notes: string[] } {
+  const notes: string[] = [];
+  let aMem = dyn.aMem;
+  if (aMem >= 1 - 1 / 1024) {
+    aMem = Math.exp(-1 / 1000);
+    notes.push('no leak on IF_curr_exp: tau_m = 1000 dt');
+  }
+  const tauM = -dt / Math.log(aMem);
+  const aSyn = dyn.aSyn > 0 ? dyn.aSyn : Math.exp(-10);
+  if (dyn.aSyn === 0) notes.push('instantaneous synapse approximated by tau_syn = dt/10');
+  const tauS = -dt / Math.log(aSyn);
+  const init = (tauS / dt) * (1 - aSyn);
+  const vRest = pop.model === 'LIF' ? (sharedParam(pop, 'vRest') ?? -65) : pop.model === 'IF' ? (sharedParam(pop, 'vReset') ?? 0) : 0;
+  const params: IfCurrExpParams = {
+    tau_m: tauM,
+    cm: tauM * (1 - aMem),
+    v_rest: vRest,
+    v_reset: vRest,
+    v_thresh: vRest + dyn.theta,
+    tau_refrac: 0,
+    tau_syn_E: tauS,
+    tau_syn_I: tauS,
+    i_offset: 0,
+    ts: dt,
+  };
+  if (dyn.vBias.some((x) => x !== 0)) notes.push('per-neuron leak potential not mapped to IF_curr_exp');
+  return { params, kappa: dyn.ce / init, notes };
 }
 
 function quantizeSpinnaker(net: NetworkIR, profile: HardwareProfile, pops: Map<string, PopulationIR>): QuantizedNetwork {
@@ -221,10 +279,14 @@ function quantizeSpinnaker(net: NetworkIR, profile: HardwareProfile, pops: Map<s
   for (const pop of net.populations) {
     if (pop.model === 'Input') continue;
     const dyn = linearDynamics(pop, net.dt);
-    qpops.push({ name: pop.name, model: pop.model, dynamics: dyn, notes: [...dyn.notes] });
+    const cell = spinnakerCell(pop, net.dt, dyn);
     const incoming = net.projections.filter((p) => p.post === pop.name);
-    const dense = incoming.map((p) => denseWeights(p, pops.get(p.pre)!.size, pop.size));
-    // One shift per synapse type for the whole post population (sPyNNaker's ring-buffer shift).
+    const aug = incoming.map((p) => augmentedWeights(p, pops.get(p.pre)!.size, pop.size));
+    const notes = [...dyn.notes, ...cell.notes];
+    if (aug.some((a) => a.biasColumn)) notes.push('projection bias carried by an always-on spike source');
+    qpops.push({ name: pop.name, model: pop.model, dynamics: dyn, spinnaker: cell, notes });
+    // Weights in nA; one shift per synapse type for the whole post population (sPyNNaker's ring-buffer shift).
+    const dense = aug.map((a) => Float32Array.from(a.w, (x) => x * cell.kappa));
     const shiftFor = (sign: 1 | -1) => {
       let m = 0;
       for (const w of dense) for (let k = 0; k < w.length; k++) if (Math.sign(w[k]) === sign) m = Math.max(m, Math.abs(w[k]));
@@ -242,12 +304,12 @@ function quantizeSpinnaker(net: NetworkIR, profile: HardwareProfile, pops: Map<s
         const s = w[k] >= 0 ? shiftExc : shiftInh;
         const mag = Math.min(top, Math.round((Math.abs(w[k]) * frac) / 2 ** s));
         ints[k] = w[k] >= 0 ? mag : -mag;
-        dequantized[k] = (ints[k] * 2 ** s) / frac;
+        dequantized[k] = (ints[k] * 2 ** s) / frac / cell.kappa;
       }
       qprojs.push({
-        name: pr.name, pre: pr.pre, post: pr.post, nPre: pops.get(pr.pre)!.size, nPost: pop.size,
-        unit: 2 ** Math.max(shiftExc, shiftInh) / frac, dequantized, ...errors(w, dequantized),
-        spinnaker: { shiftExc, shiftInh, ints },
+        name: pr.name, pre: pr.pre, post: pr.post, nPre: pops.get(pr.pre)!.size, nPost: pop.size, cols: aug[idx].cols,
+        biasColumn: aug[idx].biasColumn, delaySteps: pr.delaySteps, unit: 2 ** Math.max(shiftExc, shiftInh) / frac / cell.kappa,
+        dequantized, ...errors(aug[idx].w, dequantized), spinnaker: { shiftExc, shiftInh, ints },
       });
     });
   }
@@ -282,8 +344,9 @@ function quantizeTrueNorth(net: NetworkIR, profile: HardwareProfile, pops: Map<s
     const dyn = linearDynamics(pop, net.dt);
     qpops.push({ name: pop.name, model: pop.model, dynamics: dyn, notes: [...dyn.notes, 'axon types chosen per neuron; the per-core sharing of axon types is not enforced'] });
     for (const pr of net.projections.filter((p) => p.post === pop.name)) {
-      const nPre = pops.get(pr.pre)!.size;
-      const w = denseWeights(pr, nPre, pop.size);
+      const aug = augmentedWeights(pr, pops.get(pr.pre)!.size, pop.size);
+      const w = aug.w;
+      const nPre = aug.cols;
       const m = w.reduce((a, b) => Math.max(a, Math.abs(b)), 0) || 1;
       const unit = m / wMax;
       const dequantized = new Float32Array(w.length);
@@ -296,7 +359,10 @@ function quantizeTrueNorth(net: NetworkIR, profile: HardwareProfile, pops: Map<s
           dequantized[j * nPre + i] = b;
         }
       }
-      qprojs.push({ name: pr.name, pre: pr.pre, post: pr.post, nPre, nPost: pop.size, unit, dequantized, ...errors(w, dequantized), approximate: true });
+      qprojs.push({
+        name: pr.name, pre: pr.pre, post: pr.post, nPre: pops.get(pr.pre)!.size, nPost: pop.size, cols: nPre, biasColumn: aug.biasColumn,
+        delaySteps: pr.delaySteps, unit, dequantized, ...errors(w, dequantized), approximate: true,
+      });
     }
   }
   return { profile: profile.name, format: profile.weights.format, populations: qpops, projections: qprojs };

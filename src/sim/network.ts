@@ -255,10 +255,10 @@ export class Network {
   }
 
   private reserve(what: string, bytes: number, count: number): void {
-    if (count > 0xffffffff) throw new MemoryLimitError(`${what}: more than 2^32 synapses in one projection;`, bytes, this.memoryLimitBytes - this.synapseBytes);
     if (this.synapseBytes + bytes > this.memoryLimitBytes) {
       throw new MemoryLimitError(what, bytes, this.memoryLimitBytes - this.synapseBytes);
     }
+    if (count > 0xffffffff) throw new ConfigError(`${what}: more than 2^32 synapses in one projection (Uint32 indices); split it`);
     this.synapseBytes += bytes;
   }
 

@@ -85,6 +85,8 @@ function writeJson(path: string, value: unknown): void {
 
 export function metricsOf(run: RunState, trainSamples: number, testSamples: number, backend: Record<string, string>) {
   const last = run.history[run.history.length - 1];
+  // the paper's convergence measure: first epoch whose test accuracy reaches 95% of the final one
+  const reach = last ? run.history.find((m) => m.test_accuracy >= 0.95 * last.test_accuracy)?.epoch ?? null : null;
   return {
     rule: run.config.rule,
     neuron: run.config.neuron,
@@ -92,6 +94,7 @@ export function metricsOf(run: RunState, trainSamples: number, testSamples: numb
     train_samples: trainSamples,
     test_samples: testSamples,
     test_accuracy: last ? last.test_accuracy : null,
+    epochs_to_95pct_of_final: reach,
     epochs: run.history,
     backend,
     signals_read: [...run.recorder.seen].sort(),

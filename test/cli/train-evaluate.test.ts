@@ -79,3 +79,19 @@ test.serial('bad input: one-line errors, exit 2', async (t) => {
     t.is(r.err.trim().split('\n').length, 1, r.err);
   }
 });
+
+test.serial('784-2000-2000 rate FAUST on IDX files runs end to end; FF evaluates with one pass per label', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'ffsnn-run-'));
+  const wide = await capture(['train', '--dataset', `idx:${data}`, '--neuron', 'rate', '--hidden', '2000,2000', '--epochs', '1', '--train-fraction', '0.5', '--out', join(root, 'wide'), '--backend', 'cpu', '--json']);
+  t.is(wide.code, 0, wide.err);
+  const m = JSON.parse(wide.out.trim().split('\n').pop()!);
+  t.is(m.train_samples, 100);
+  t.deepEqual(readCheckpoint(join(root, 'wide', 'checkpoint.ffsnn')).network.populations.map((p) => p.size), [784, 2000, 2000]);
+
+  const ff = await capture(['train', '--dataset', `idx:${data}`, '--rule', 'ff', '--neuron', 'rate', '--hidden', '16', '--epochs', '1', '--out', join(root, 'ff'), '--backend', 'cpu']);
+  t.is(ff.code, 0, ff.err);
+  const ev = await capture(['evaluate', join(root, 'ff', 'checkpoint.ffsnn'), '--json', '--backend', 'cpu']);
+  const rep = JSON.parse(ev.out);
+  t.is(rep.passes_per_inference, 10);
+  t.deepEqual(rep.rule.recorded_reads, ['global.phase', 'layer.local', 'post.trace', 'post.v', 'pre.trace']);
+});

@@ -14,6 +14,8 @@ export interface WasmPopulation {
    * `hasInput` false promises that the external input state is all zero (skips reading it).
    */
   step(c: Float64Array, hasInput: boolean): number;
+  /** Re-reads state written from outside (e.g. between runs) before the next step. */
+  sync(): void;
 }
 
 /** Structure-of-arrays state of a population: one Float64Array per spec.state variable. */

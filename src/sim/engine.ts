@@ -154,6 +154,7 @@ export class EventDrivenEngine {
     const ringOwners = this.order.filter((rt) => rt.rings.size > 0);
     // the wasm kernel skips reading an all-zero external input (nothing can change it mid-run)
     const hasInput = this.order.map((rt) => (rt.model ? rt.state![rt.model.spec.externalInput].some((x) => x !== 0) : false));
+    for (const rt of this.order) rt.wasm?.sync();
     let spikes = 0;
     let sourceSpikes = 0;
     let events = 0;

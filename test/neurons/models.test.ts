@@ -206,7 +206,9 @@ test('LIF WebAssembly SIMD kernel is bit-identical to the float step (odd n, wit
         ref.v[i] = -60 + 10 * rng.uniform();
         ref.iExt[i] = withInput ? (rng.uniform() - 0.5) * 0.05 : 0;
       }
+      for (let i = 0; i < n; i += 3) ref.refr[i] = i % 7; // some start refractory
       for (const key of Object.keys(ref)) w.state[key].set(ref[key]);
+      w.sync();
       const sp = new Uint32Array(n);
       let spikes = 0;
       for (let step = 0; step < 600; step++) {

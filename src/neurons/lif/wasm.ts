@@ -1,71 +1,69 @@
 // SPDX-License-Identifier: MIT
 /**
  * The LIF float64 step as a WebAssembly SIMD kernel (f64x2: two neurons per instruction),
- * emitted from TypeScript with ../wasm.ts. It performs the SAME float64 operations in the SAME
- * order as lifFloatStep (wasm never fuses multiply-add), so its results are bit-identical to the
- * reference; the branches become lane masks:
+ * emitted from TypeScript with ../wasm.ts. Results are bit-identical to lifFloatStep: the kernel
+ * performs the same float64 operations in the same order (wasm never fuses multiply-add).
  *
- *   e, g   = ge, gi;        ge = e * de;   gi = g * di
- *   x      = ((vInf + (v - vInf) * dm) + e * ce) + g * ci,    vInf = vRest + r * iExt
- *   free   = refr <= 0
- *   spike  = free & (x > vTh)
- *   v      = spike ? vReset : (free ? x : v)
- *   refr   = spike ? R : max(refr - 1, 0)
+ * To keep the per-neuron loop minimal, refractoriness is handled off the hot loop, on a list of
+ * the (few) refractory neurons kept next to the `refr` counters:
  *
- * and the spiking lanes (i64x2.bitmask) append their indices to the spike list.
+ *   1. held[q] = v[list[q]] for every refractory neuron q            (JS, O(refractory))
+ *   2. for every neuron, in SIMD (wasm):
+ *        e, g = ge, gi;   ge = e * de;   gi = g * di
+ *        v    = ((vInf + (v - vInf) * dm) + e * ce) + g * ci,    vInf = vRest + r * iExt
+ *        v > vTh  ->  candidate index appended (rare path, i64x2.bitmask)
+ *   3. candidates that are not refractory spike: v = vReset, refr = R   (JS)
+ *   4. refractory neurons get their held v back and count down; new spikers join the list (JS)
+ *
+ * which is exactly the reference's "if (refr > 0) { refr--; hold v } else integrate" per neuron.
+ * The list is rebuilt from `refr` by `sync()` whenever the state may have been written from
+ * outside (the engine calls it when a run starts).
  */
 import type { NeuronState, WasmPopulation } from '../model.js';
 import { I32, V128, op, simdAvailable, wasmModule } from '../wasm.js';
-
+import { LIF_C } from './float.js';
 
 // parameter and local indices of the kernel function
-const P = { n: 0, c: 1, sp: 2, v: 3, ge: 4, gi: 5, refr: 6, iExt: 7, input: 8 } as const;
+const P = { n: 0, c: 1, cand: 2, v: 3, ge: 4, gi: 5, iExt: 6, input: 7 } as const;
 const L = {
-  i: 9, k: 10, off: 11, end: 12, mask: 13,
-  dm: 14, ce: 15, ci: 16, de: 17, di: 18, vRest: 19, r: 20, vTh: 21, vReset: 22, refS: 23,
-  zero: 24, one: 25, e: 26, g: 27, rr: 28, vInf: 29, x: 30, free: 31, spk: 32, vOld: 33,
+  i: 8, k: 9, off: 10, end: 11, mask: 12,
+  dm: 13, ce: 14, ci: 15, de: 16, di: 17, vRest: 18, r: 19, vTh: 20,
+  e: 21, g: 22, vInf: 23, x: 24,
 } as const;
 
 const get = op.localGet;
 const set = op.localSet;
 /** Address `base + off` on the stack (the pair's own offset goes in the memarg). */
 const at = (base: number) => [...get(base), ...get(L.off), ...op.i32Add];
-/** Appends index `i + lane` to the spike list if it is a real neuron (< n): sp[k++] = i + lane. */
-const pushSpike = (lane: number) => [
+/** Appends index `i + lane` to the candidate list if it is a real neuron (< n). */
+const pushCandidate = (lane: number) => [
   ...get(L.i), ...op.i32Const(lane), ...op.i32Add, ...get(P.n), ...op.i32LtU, ...op.if,
-  ...get(P.sp), ...get(L.k), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
+  ...get(P.cand), ...get(L.k), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
   ...get(L.i), ...op.i32Const(lane), ...op.i32Add, ...op.i32Store(),
   ...get(L.k), ...op.i32Const(1), ...op.i32Add, ...set(L.k),
   ...op.end,
 ];
 
-/** One f64x2 pair of neurons at byte offset off + o (o = 0 or 16), lanes i + lane0 and i + lane0 + 1. */
+/** One f64x2 pair of neurons at byte offset off + o (o = 0 or 16): lanes i + lane0, i + lane0 + 1. */
 const pair = (o: number, lane0: number, input: boolean) => [
   ...at(P.ge), ...op.v128Load(o), ...set(L.e),
   ...at(P.gi), ...op.v128Load(o), ...set(L.g),
   ...at(P.ge), ...get(L.e), ...get(L.de), ...op.f64x2Mul, ...op.v128Store(o),
   ...at(P.gi), ...get(L.g), ...get(L.di), ...op.f64x2Mul, ...op.v128Store(o),
-  ...at(P.refr), ...op.v128Load(o), ...set(L.rr),
-  ...at(P.v), ...op.v128Load(o), ...set(L.vOld),
   // vInf = vRest + r * iExt (without external input: r * 0 = +0 and vInf = vRest exactly)
   ...(input
     ? [...get(L.vRest), ...get(L.r), ...at(P.iExt), ...op.v128Load(o), ...op.f64x2Mul, ...op.f64x2Add, ...set(L.vInf)]
     : [...get(L.vRest), ...set(L.vInf)]),
   // x = ((vInf + (v - vInf) * dm) + e * ce) + g * ci
-  ...get(L.vInf), ...get(L.vOld), ...get(L.vInf), ...op.f64x2Sub, ...get(L.dm), ...op.f64x2Mul, ...op.f64x2Add,
+  ...get(L.vInf), ...at(P.v), ...op.v128Load(o), ...get(L.vInf), ...op.f64x2Sub, ...get(L.dm), ...op.f64x2Mul, ...op.f64x2Add,
   ...get(L.e), ...get(L.ce), ...op.f64x2Mul, ...op.f64x2Add,
   ...get(L.g), ...get(L.ci), ...op.f64x2Mul, ...op.f64x2Add, ...set(L.x),
-  ...get(L.rr), ...get(L.zero), ...op.f64x2Le, ...set(L.free),
-  ...get(L.free), ...get(L.x), ...get(L.vTh), ...op.f64x2Gt, ...op.v128And, ...set(L.spk),
-  // v = spike ? vReset : (free ? x : v)
-  ...at(P.v), ...get(L.vReset), ...get(L.x), ...get(L.vOld), ...get(L.free), ...op.v128Bitselect, ...get(L.spk), ...op.v128Bitselect, ...op.v128Store(o),
-  // refr = spike ? R : max(refr - 1, 0)
-  ...at(P.refr), ...get(L.refS), ...get(L.rr), ...get(L.one), ...op.f64x2Sub, ...get(L.zero), ...op.f64x2Max, ...get(L.spk), ...op.v128Bitselect, ...op.v128Store(o),
-  // spike list (rare path); padding lanes past n are skipped
-  ...get(L.spk), ...op.i64x2Bitmask, ...op.localTee(L.mask),
+  ...at(P.v), ...get(L.x), ...op.v128Store(o),
+  // threshold candidates (rare path)
+  ...get(L.x), ...get(L.vTh), ...op.f64x2Gt, ...op.i64x2Bitmask, ...op.localTee(L.mask),
   ...op.if,
-  ...get(L.mask), ...op.i32Const(1), ...op.i32And, ...op.if, ...pushSpike(lane0), ...op.end,
-  ...get(L.mask), ...op.i32Const(2), ...op.i32And, ...op.if, ...pushSpike(lane0 + 1), ...op.end,
+  ...get(L.mask), ...op.i32Const(1), ...op.i32And, ...op.if, ...pushCandidate(lane0), ...op.end,
+  ...get(L.mask), ...op.i32Const(2), ...op.i32And, ...op.if, ...pushCandidate(lane0 + 1), ...op.end,
   ...op.end,
 ];
 
@@ -79,12 +77,10 @@ const loop = (input: boolean) => [
 ];
 
 const body = [
-  // broadcast the 10 coefficients, 0 and 1 to both lanes
-  ...[L.dm, L.ce, L.ci, L.de, L.di, L.vRest, L.r, L.vTh, L.vReset, L.refS].flatMap((local, j) => [
-    ...get(P.c), ...op.f64Load(8 * j), ...op.f64x2Splat, ...set(local),
-  ]),
-  ...op.f64Const(0), ...op.f64x2Splat, ...set(L.zero),
-  ...op.f64Const(1), ...op.f64x2Splat, ...set(L.one),
+  // broadcast the coefficients used in the loop to both lanes
+  ...([[L.dm, LIF_C.dm], [L.ce, LIF_C.ce], [L.ci, LIF_C.ci], [L.de, LIF_C.de], [L.di, LIF_C.di], [L.vRest, LIF_C.vRest], [L.r, LIF_C.r], [L.vTh, LIF_C.vTh]] as const).flatMap(
+    ([local, j]) => [...get(P.c), ...op.f64Load(8 * j), ...op.f64x2Splat, ...set(local)],
+  ),
   // end = bytes of ceil(n / 4) groups of 4 neurons (arrays are padded to a multiple of 4)
   ...get(P.n), ...op.i32Const(3), ...op.i32Add, ...op.i32Const(2), ...op.i32ShrU, ...op.i32Const(5), ...op.i32Shl, ...set(L.end),
   ...op.block,
@@ -105,10 +101,10 @@ function kernelModule(): WebAssembly.Module | null {
       ? new WebAssembly.Module(
           wasmModule([
             {
-              name: 'lif_step',
-              params: [I32, I32, I32, I32, I32, I32, I32, I32, I32],
+              name: 'lif_integrate',
+              params: [I32, I32, I32, I32, I32, I32, I32, I32],
               results: [I32],
-              locals: [I32, I32, I32, I32, I32, ...Array<number>(20).fill(V128)],
+              locals: [I32, I32, I32, I32, I32, ...Array<number>(12).fill(V128)],
               body,
             },
           ]),
@@ -118,36 +114,67 @@ function kernelModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-const STATE_VARS = ['v', 'ge', 'gi', 'refr', 'iExt'] as const;
-
 /** Allocates a LIF population of n neurons in its own wasm memory; null without SIMD support. */
 export function createLifWasm(n: number): WasmPopulation | null {
   const mod = kernelModule();
   if (!mod) return null;
-  const pairs = Math.ceil(n / 4) * 4; // padded to whole groups of 4 lanes
-  const spikeBytes = Math.ceil((4 * pairs) / 16) * 16;
+  const padded = Math.ceil(n / 4) * 4; // whole groups of 4 lanes
   const cBytes = 128;
-  const bytes = cBytes + spikeBytes + STATE_VARS.length * 8 * pairs;
+  const candBytes = 4 * padded;
+  const vars = ['v', 'ge', 'gi', 'iExt'] as const;
+  const bytes = cBytes + candBytes + vars.length * 8 * padded;
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-  const instance = new WebAssembly.Instance(mod, { env: { memory } });
-  const kernel = instance.exports.lif_step as (...a: number[]) => number;
+  const kernel = new WebAssembly.Instance(mod, { env: { memory } }).exports.lif_integrate as (...a: number[]) => number;
   const buf = memory.buffer;
-  const coeffs = new Float64Array(buf, 0, 10);
-  const spikes = new Uint32Array(buf, cBytes, n);
-  const state: NeuronState = {};
+  const coeffs = new Float64Array(buf, 0, 16);
+  const cand = new Uint32Array(buf, cBytes, n);
   const ptr: number[] = [];
-  STATE_VARS.forEach((name, j) => {
-    const offset = cBytes + spikeBytes + j * 8 * pairs;
+  const state: NeuronState = {};
+  vars.forEach((name, j) => {
+    const offset = cBytes + candBytes + j * 8 * padded;
     ptr.push(offset);
     state[name] = new Float64Array(buf, offset, n);
   });
+  // refractory bookkeeping stays in JS memory: counters, the list of refractory neurons, held v
+  const refr = (state.refr = new Float64Array(n));
+  const v = state.v;
+  const spikes = new Uint32Array(n);
+  const list = new Uint32Array(n);
+  const held = new Float64Array(n);
+  let listLen = 0;
+
   return {
     kernel: 'wasm-simd-f64x2',
     state,
     spikes,
+    sync() {
+      listLen = 0;
+      for (let i = 0; i < n; i++) if (refr[i] > 0) list[listLen++] = i;
+    },
     step(c: Float64Array, hasInput: boolean): number {
       coeffs.set(c);
-      return kernel(n, 0, cBytes, ptr[0], ptr[1], ptr[2], ptr[3], ptr[4], hasInput ? 1 : 0);
+      const len = listLen;
+      for (let q = 0; q < len; q++) held[q] = v[list[q]];
+      const k = kernel(n, 0, cBytes, ptr[0], ptr[1], ptr[2], ptr[3], hasInput ? 1 : 0);
+      const vReset = c[LIF_C.vReset];
+      const refSteps = c[LIF_C.refr];
+      let m = 0;
+      for (let q = 0; q < k; q++) {
+        const i = cand[q];
+        if (refr[i] > 0) continue; // refractory: its v is restored below
+        spikes[m++] = i;
+        v[i] = vReset;
+        refr[i] = refSteps;
+      }
+      let w = 0;
+      for (let q = 0; q < len; q++) {
+        const i = list[q];
+        v[i] = held[q];
+        if (--refr[i] > 0) list[w++] = i;
+      }
+      if (refSteps > 0) for (let q = 0; q < m; q++) list[w++] = spikes[q];
+      listLen = w;
+      return m;
     },
   };
 }

@@ -54,6 +54,9 @@ export async function run(argv: string[]): Promise<number> {
   const buildS = (performance.now() - t0) / 1000;
   const res = engine.run(steps);
   const simulated = (steps * dt) / 1000;
+  // bytes of the per-synapse arrays (target, weight, delay); row pointers are per neuron
+  let synapseArrayBytes = 0;
+  for (const p of net.projections) if (p.format === 'csr') synapseArrayBytes += p.col.byteLength + p.weight.byteLength + (p.delay?.byteLength ?? 0);
   const out = {
     network: 'cuba',
     n,
@@ -61,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     dt_ms: dt,
     seed,
     synapses: net.synapseCount(),
-    bytes_per_synapse: net.synapseBytes / Math.max(1, net.synapseCount()),
+    bytes_per_synapse: synapseArrayBytes / Math.max(1, net.synapseCount()),
     spikes: res.spikes,
     rate_hz: res.spikes / n / simulated,
     synaptic_events: res.synapticEvents,

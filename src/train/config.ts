@@ -35,9 +35,6 @@ export const DEFAULT_CONFIG: RunConfig = {
   trainFraction: 1,
 };
 
-/** Per-mode defaults that differ from the spiking ones. */
-export const RATE_OVERRIDES: Partial<RunConfig> = { epochs: 20 };
-
 const oneOf = <T extends string>(k: keyof RunConfig, v: unknown, allowed: readonly T[]) => {
   if (!allowed.includes(v as T)) throw invalidParam('train', k, v, allowed.map((a) => `'${a}'`).join(', '));
 };
@@ -49,10 +46,9 @@ export function lrAt(c: RunConfig, e: number): number {
   return c.lr * f;
 }
 
-/** Fills defaults (mode-specific first) and validates every field. */
+/** Fills defaults and validates every field. */
 export function resolveConfig(partial: Partial<RunConfig>): RunConfig {
-  const neuron = partial.neuron ?? DEFAULT_CONFIG.neuron;
-  const c: RunConfig = { ...DEFAULT_CONFIG, ...(neuron === 'rate' ? RATE_OVERRIDES : {}), ...partial };
+  const c: RunConfig = { ...DEFAULT_CONFIG, ...partial };
   if (c.rule === 'stdp') c.optimizer = 'sgd';
   oneOf('rule', c.rule, ['faust', 'ff', 'bp', 'stdp'] as const);
   oneOf('neuron', c.neuron, ['rate', 'lif'] as const);

@@ -25,7 +25,7 @@ options:
   --rule faust|ff|bp|stdp      learning rule (default faust)
   --neuron lif|rate            spiking LIF or ReLU rate neurons (default lif)
   --dataset SPEC               mnist-embedded | idx:DIR | cifar10:DIR (default mnist-embedded)
-  --epochs N                   epochs (default 10 spiking, 20 rate); with --resume, the new total
+  --epochs N                   epochs (default 10); with --resume, the new total
   --seed S                     run seed (default 1)
   --out DIR                    run directory (default runs/<rule>-<neuron>-s<seed>)
   --resume                     continue from DIR/checkpoint.ffsnn (same result as an uninterrupted run)

@@ -27,7 +27,7 @@ options:
   --dataset SPEC               mnist-embedded | idx:DIR | cifar10:DIR (default mnist-embedded)
   --epochs N                   epochs (default 10); with --resume, the new total
   --seed S                     run seed (default 1)
-  --out DIR                    run directory (default runs/<rule>-<neuron>-s<seed>)
+  --out DIR                    run directory (default runs/<rule>-<neuron>-s<seed>, then -2, -3, ...)
   --resume                     continue from DIR/checkpoint.ffsnn (same result as an uninterrupted run)
   --hidden N,N,...             hidden layer sizes (default 500,500)
   --batch N                    mini-batch size (default 50)
@@ -144,7 +144,12 @@ export async function run(argv: string[]): Promise<number> {
     partial.sizes = [probe.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];
     partial.classes = probe.classes;
     const config = resolveConfig(partial);
-    out = o.out ?? join('runs', `${config.rule}-${config.neuron}-s${config.seed}`);
+    if (o.out === undefined) {
+      // default directory: the first of runs/<rule>-<neuron>-s<seed>, ...-2, ... not holding a run
+      const base = join('runs', `${config.rule}-${config.neuron}-s${config.seed}`);
+      out = base;
+      for (let k = 2; existsSync(join(out, 'checkpoint.ffsnn')); k++) out = `${base}-${k}`;
+    } else out = o.out;
     if (existsSync(join(out, 'checkpoint.ffsnn'))) {
       throw new ConfigError(`${out} already holds a checkpoint; use --resume to continue it or another --out`);
     }

@@ -1,25 +1,35 @@
 // SPDX-License-Identifier: MIT
 /**
  * Times each batched op on the plain-JS path ('cpu-js', the baseline) and on the gpu.js kernel
- * path (webasm by default; FFSNN_BENCH_KERNEL=gpu for whatever gpu.js picks), at B = 10, 100, 200,
- * layer sizes 784x500 and 500x500 and input densities 5-50%. Prints ms per call and the ratio
- * kernel / plain (> 1: the plain path is faster).
+ * path (webasm by default; FFSNN_BENCH_KERNEL=gpu for whatever gpu.js picks, =webgpu for WebGPU
+ * through the asynchronous ops), at B = 10, 100, 200, layer sizes 784x500 and 500x500 and input
+ * densities 5-50%. Prints ms per call (a kernel call includes uploading its inputs and reading
+ * back its output) and the ratio kernel / plain (> 1: the plain path is faster).
  *
  *   node --import tsx bench/batched-ops.ts [--quick]
+ *   FFSNN_BENCH_KERNEL=webgpu node --import tsx bench/batched-ops.ts      (needs a WebGPU adapter)
+ *
+ * Measured 2026-11-27 on an NVIDIA H100 machine (16 cores), WebGPU through Dawn (webgpu 0.2.9),
+ * cpu-js baseline in the same run, ms per call (cpu-js / webgpu):
+ *   accumulateInput B=100 784x500 50%: 47.7 / 2.08;  5%: 3.95 / 1.79;  B=10 5%: 0.44 / 1.02
+ *   outerAccumulate B=100 784x500 50%: 52.4 / 1.89;  B=200 50%: 53.6 / 2.79
+ *   backwardInput   B=200 784x500 dense: 113.5 / 1.65;  B=10: 9.4 / 1.14
+ *   lifStep         B=100 N=500: 0.59 / 0.97;  traceUpdate B=100 N=500: 0.17 / 0.42
+ * hence createAsyncOps on 'auto' runs the products on WebGPU and lifStep/traceUpdate in plain JS.
  */
 import { Rng } from '../src/sim/rng.js';
 import { cpuOps, lifConstants, type BatchedOps } from '../src/sim/batched/ops.js';
-import { createOps } from '../src/sim/batched/create-ops.js';
+import { createAsyncOps, createOps, type AsyncOpsHandle } from '../src/sim/batched/create-ops.js';
 
 const quick = process.argv.includes('--quick');
 const budgetMs = quick ? 150 : 400;
 
-function timeMs(f: () => void): number {
-  f(); // warm-up (and kernel compile)
+async function timeMs(f: () => unknown): Promise<number> {
+  await f(); // warm-up (and kernel compile)
   let n = 0;
   const t0 = performance.now();
   do {
-    f();
+    await f();
     n++;
   } while (performance.now() - t0 < budgetMs);
   return (performance.now() - t0) / n;
@@ -31,7 +41,10 @@ function rand(rng: Rng, n: number, density: number, binary: boolean): Float32Arr
   return a;
 }
 
-const kernel = await createOps({ backend: process.env.FFSNN_BENCH_KERNEL ?? 'webasm' });
+const kernelBackend = process.env.FFSNN_BENCH_KERNEL ?? 'webasm';
+// the asynchronous ops for WebGPU; for the other modes the synchronous ones (what training calls)
+const kernel: AsyncOpsHandle | (BatchedOps & { info: AsyncOpsHandle['info']; dispose(): Promise<void> }) =
+  kernelBackend === 'webgpu' ? await createAsyncOps({ backend: kernelBackend }) : await createOps({ backend: kernelBackend });
 const rng = new Rng(1);
 const rows: string[] = [];
 const row = (op: string, shape: string, plain: number, k: number, mode: string) =>
@@ -48,24 +61,24 @@ for (const B of Bs) {
       const x = rand(rng, B * nIn, d, true);
       const out = new Float32Array(B * nOut), dW = new Float32Array(nIn * nOut);
       const shape = `B=${B} ${nIn}x${nOut} ${Math.round(d * 100)}%`;
-      const run = (ops: BatchedOps) => [
-        timeMs(() => ops.accumulateInput(x, B, nIn, W, nOut, out)),
-        timeMs(() => ops.outerAccumulate(x, M, B, nIn, nOut, dW, 1e-3)),
+      const run = async (ops: BatchedOps | AsyncOpsHandle) => [
+        await timeMs(() => ops.accumulateInput(x, B, nIn, W, nOut, out)),
+        await timeMs(() => ops.outerAccumulate(x, M, B, nIn, nOut, dW, 1e-3)),
       ];
-      const [pa, po] = run(cpuOps), [ka, ko] = run(kernel);
+      const [pa, po] = await run(cpuOps), [ka, ko] = await run(kernel);
       row('accumulateInput', shape, pa, ka, kernel.backends.accumulateInput);
       row('outerAccumulate', shape, po, ko, kernel.backends.outerAccumulate);
     }
     const G = new Float32Array(B * nIn);
     const shape = `B=${B} ${nIn}x${nOut} dense M`;
-    row('backwardInput', shape, timeMs(() => cpuOps.backwardInput(M, B, nOut, W, nIn, G)), timeMs(() => kernel.backwardInput(M, B, nOut, W, nIn, G)), kernel.backends.backwardInput);
+    row('backwardInput', shape, await timeMs(() => cpuOps.backwardInput(M, B, nOut, W, nIn, G)), await timeMs(() => kernel.backwardInput(M, B, nOut, W, nIn, G)), kernel.backends.backwardInput);
   }
   const len = B * 500;
   const c = lifConstants({ tauMem: 20, tauExc: 5, tauInh: 10, vRest: 0, vReset: 0, vTh: 1, tauRef: 2, dt: 0.5 });
   const st = () => ({ v: rand(rng, len, 1, false), ie: rand(rng, len, 1, false), ii: rand(rng, len, 1, false), r: new Float32Array(len), s: new Float32Array(len), p: new Float32Array(len) });
   const a = st(), b = st();
-  row('lifStep', `B=${B} N=500 (+psi)`, timeMs(() => cpuOps.lifStep(c, a.v, a.ie, a.ii, a.r, a.s, a.p)), timeMs(() => kernel.lifStep(c, b.v, b.ie, b.ii, b.r, b.s, b.p)), kernel.backends.lifStep);
-  row('traceUpdate', `B=${B} N=500`, timeMs(() => cpuOps.traceUpdate(a.v, a.s, 0.9)), timeMs(() => kernel.traceUpdate(b.v, b.s, 0.9)), kernel.backends.traceUpdate);
+  row('lifStep', `B=${B} N=500 (+psi)`, await timeMs(() => cpuOps.lifStep(c, a.v, a.ie, a.ii, a.r, a.s, a.p)), await timeMs(() => kernel.lifStep(c, b.v, b.ie, b.ii, b.r, b.s, b.p)), kernel.backends.lifStep);
+  row('traceUpdate', `B=${B} N=500`, await timeMs(() => cpuOps.traceUpdate(a.v, a.s, 0.9)), await timeMs(() => kernel.traceUpdate(b.v, b.s, 0.9)), kernel.backends.traceUpdate);
 }
 console.log(`batched ops: ms per call, plain JS (cpu-js, baseline) vs gpu.js kernel (${kernel.info.chosen}); node ${process.version}`);
 console.log(`${'op'.padEnd(16)} ${'shape'.padEnd(22)} ${'cpu-js'.padStart(9)} ${'kernel'.padStart(9)} ${'k/js'.padStart(7)}  kernel ran on`);

@@ -4,9 +4,9 @@
 import test from 'ava';
 import { Rng } from '../../src/sim/rng.js';
 import { cpuOps, lifConstants } from '../../src/sim/batched/ops.js';
-import { createOps } from '../../src/sim/batched/create-ops.js';
+import { createAsyncOps, createOps } from '../../src/sim/batched/create-ops.js';
 import { backendInfo, resolveBackendRequest } from '../../src/sim/backends/gpu.js';
-import { ConfigError } from '../../src/errors.js';
+import { BackendUnavailableError, ConfigError } from '../../src/errors.js';
 
 function rand(rng: Rng, n: number, density: number, binary = false): Float32Array {
   const a = new Float32Array(n);
@@ -103,4 +103,40 @@ test('registry: support matrix lists the ops and model kernel plans; a missing e
   t.deepEqual(listFor('cpu-js'), ['accumulateInput', 'backwardInput', 'lifStep', 'outerAccumulate', 'traceUpdate']);
   t.is(getImpl('lifStep', 'cpu-js'), cpuOps.lifStep);
   t.throws(() => getImpl('LIF', 'gpujs', 'fixed'), { instanceOf: NoImplementationError, message: /LIF_gpujs_float/ });
+});
+
+for (const backend of ['cpu', 'gpujs-cpu']) {
+  test(`async ops on ${backend} return Promises and match the plain ops`, async (t) => {
+    const ops = await createAsyncOps({ backend });
+    try {
+      const rng = new Rng(9);
+      const B = 2, nIn = 7, nOut = 5;
+      const x = rand(rng, B * nIn, 0.5, true), W = rand(rng, nIn * nOut, 1);
+      const o1 = new Float32Array(B * nOut), o2 = new Float32Array(B * nOut);
+      const p = ops.accumulateInput(x, B, nIn, W, nOut, o1);
+      t.true(p instanceof Promise);
+      await p;
+      cpuOps.accumulateInput(x, B, nIn, W, nOut, o2);
+      t.true(maxAbs(o1, o2) < 1e-5);
+      const c = lifConstants({ tauMem: 10, tauExc: 5, vRest: 2, vReset: 0, vTh: 1, tauRef: 0, dt: 1 });
+      const v = new Float32Array([0.99, 0]), z = new Float32Array(2);
+      t.is(await ops.lifStep(c, v, new Float32Array(2), null, new Float32Array(2), z, null), 1);
+      t.is(ops.backends.lifStep, backend === 'cpu' ? 'cpu-js' : 'cpu');
+    } finally {
+      await ops.dispose();
+    }
+  });
+}
+
+test('webgpu: refused to synchronous callers; async callers get it or a BackendUnavailableError with the cause', async (t) => {
+  await t.throwsAsync(createOps({ backend: 'webgpu' }), { instanceOf: ConfigError, message: /createAsyncOps/ });
+  try {
+    const info = await backendInfo('webgpu', { async: true });
+    t.is(info.chosen, 'webgpu'); // a machine with a WebGPU adapter
+  } catch (e) {
+    t.true(e instanceof BackendUnavailableError, String(e));
+    t.regex((e as Error).message, /webgpu' is unavailable: \S/);
+  }
+  const auto = await backendInfo('auto', { async: true });
+  t.true(auto.chosen === 'webgpu' || auto.platform!.webgpu === false);
 });

@@ -5,17 +5,18 @@
  *
  * Backend requests (option, else env FFSNN_BACKEND, else 'auto'):
  * - 'cpu'       plain JavaScript ('cpu-js'); never loads gpu.js;
+ * - 'webgpu'    gpu.js kernels on WebGPU. gpu.js offers WebGPU only under its Promise contract,
+ *               so only the asynchronous ops (`createAsyncOps`) can use it. In Node, where
+ *               there is no `navigator.gpu`, it comes from the `webgpu` package (Dawn);
  * - 'gpu'       gpu.js kernels on whatever gpu.js picks in its synchronous chain
  *               (headlessgl -> webgl2 -> webgl -> webasm -> cpu);
  * - 'webasm'    gpu.js kernels on its WebAssembly backend;
  * - 'gpujs-cpu' gpu.js kernels transpiled to JavaScript (gpu.js mode 'cpu'): for tests, so the
  *               kernel bodies run in CI without a GPU;
- * - 'auto'      gpu.js kernels when gpu.js finds a GL GPU, else plain JavaScript. On a machine
- *               without GPU gpu.js would fall to webasm, measured slower than the plain-JS ops
- *               for every op and size in bench/batched-ops.ts, so 'auto' does not pick it.
- *
- * WebGPU: gpu.js 2.24 offers it only under its Promise contract ('async'/'webgpu' modes), while
- * the batched ops are synchronous, so it is reported by `backendInfo` but not used.
+ * - 'auto'      in this order: WebGPU on a real (not fallback) adapter, for asynchronous callers
+ *               only; a GL GPU; else plain JavaScript. Without a GPU gpu.js would fall to
+ *               webasm, measured slower than the plain-JS ops for every op and size in
+ *               bench/batched-ops.ts, so 'auto' does not pick it.
  *
  * The mode recorded is the one the compiled kernel reports (`kernel.kernel.constructor.mode`),
  * after gpu.js's own fallbacks, not the one requested.
@@ -23,7 +24,7 @@
 import type { GPU as GpuType, IGPUKernelSettings, IKernelRunShortcut, KernelFunction } from 'gpu.js';
 import { BackendUnavailableError, ConfigError } from '../../errors.js';
 
-export const BACKEND_REQUESTS = ['auto', 'cpu', 'gpu', 'webasm', 'gpujs-cpu'] as const;
+export const BACKEND_REQUESTS = ['auto', 'cpu', 'webgpu', 'gpu', 'webasm', 'gpujs-cpu'] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
 
 /** What gpu.js reports it can use on this platform. */
@@ -32,7 +33,7 @@ export interface GpuPlatform {
   webgl2: boolean;
   webgl: boolean;
   webasm: boolean;
-  /** navigator.gpu exists (gpu.js's synchronous answer); not used by the synchronous ops. */
+  /** A WebGPU adapter answered (probed only for asynchronous callers; false otherwise). */
   webgpu: boolean;
 }
 
@@ -73,13 +74,12 @@ async function loadGpuJs(): Promise<GpuModule> {
   return gpuModule;
 }
 
-function platformOf(G: GpuModule['GPU']): GpuPlatform {
+function platformOf(G: GpuModule['GPU']): Omit<GpuPlatform, 'webgpu'> {
   return {
     headlessgl: G.isHeadlessGLSupported,
     webgl2: G.isWebGL2Supported,
     webgl: G.isWebGLSupported,
     webasm: G.isWebAssemblySupported,
-    webgpu: G.isWebGPUSupported,
   };
 }
 
@@ -91,15 +91,86 @@ function logOnce(message: string): void {
   process.stderr.write(`ffsnn: ${message} (set FFSNN_BACKEND to choose explicitly and silence this)\n`);
 }
 
+/** Why WebGPU is or is not usable here; installs `navigator.gpu` from Dawn in Node. */
+let webGpuProbe: Promise<{ ok: boolean; fallbackAdapter: boolean; reason: string }> | null = null;
+
+function probeWebGpu(): Promise<{ ok: boolean; fallbackAdapter: boolean; reason: string }> {
+  webGpuProbe ??= (async () => {
+    const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
+    if (!g.navigator?.gpu) {
+      let dawn: { create(o: string[]): DawnGpu; globals: Record<string, unknown> };
+      try {
+        const name = 'webgpu'; // a variable specifier: the package's types need @webgpu/types
+        dawn = (await import(name)) as typeof dawn;
+      } catch (e) {
+        return { ok: false, fallbackAdapter: false, reason: `the webgpu package (Dawn) did not load: ${firstLine(e)}` };
+      }
+      for (const [k, v] of Object.entries(dawn.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
+      const gpu = patchedGpu(dawn.create([]));
+      if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+      else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    }
+    const adapter = await (g.navigator!.gpu as DawnGpu).requestAdapter().catch(() => null);
+    if (!adapter) return { ok: false, fallbackAdapter: false, reason: 'no WebGPU adapter answered' };
+    const fallbackAdapter = Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter);
+    return { ok: true, fallbackAdapter, reason: fallbackAdapter ? 'WebGPU adapter is a software fallback' : 'WebGPU adapter found' };
+  })();
+  return webGpuProbe;
+}
+
+interface DawnAdapter {
+  limits: unknown;
+  features: unknown;
+  info?: { isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+  requestDevice(d?: unknown): Promise<Record<string, unknown>>;
+}
+interface DawnGpu {
+  requestAdapter(o?: unknown): Promise<DawnAdapter | null>;
+}
+
+/**
+ * Dawn's Node binding refuses a plain function for `device.onuncapturederror`, which gpu.js
+ * assigns (measured on an H100, webgpu 0.2.9): give gpu.js devices where it is a JS property.
+ */
+function patchedGpu(real: DawnGpu): DawnGpu {
+  return {
+    requestAdapter: async (o?: unknown) => {
+      const a = await real.requestAdapter(o);
+      if (!a) return a;
+      return {
+        get limits() { return a.limits; },
+        get features() { return a.features; },
+        get info() { return a.info; },
+        get isFallbackAdapter() { return a.isFallbackAdapter; },
+        requestDevice: async (d?: unknown) => {
+          const device = await a.requestDevice(d);
+          Object.defineProperty(device, 'onuncapturederror', { value: null, writable: true, configurable: true });
+          return device;
+        },
+      };
+    },
+  };
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
 /**
  * Decides which backend a request resolves to, loading gpu.js only when the request needs it.
- * @throws ConfigError for an unknown request; BackendUnavailableError when gpu.js cannot load
- *   or the forced backend is not supported here.
+ * `async: true` is for callers that await every kernel (`createAsyncOps`): only they can use
+ * WebGPU.
+ * @throws ConfigError for an unknown request, or 'webgpu' from a synchronous caller;
+ *   BackendUnavailableError when gpu.js cannot load or the forced backend is not supported here.
  */
-export async function backendInfo(option?: string): Promise<BackendInfo> {
+export async function backendInfo(option?: string, opts: { async?: boolean } = {}): Promise<BackendInfo> {
   const { request, source } = resolveBackendRequest(option);
   if (request === 'cpu') {
     return { requested: request, source, chosen: 'cpu-js', platform: null, reason: 'plain JavaScript requested' };
+  }
+  if (request === 'webgpu' && !opts.async) {
+    throw new ConfigError("backend 'webgpu' is asynchronous in gpu.js: use createAsyncOps (or pick cpu, gpu, webasm)", { backend: request });
   }
   let mod: GpuModule;
   try {
@@ -110,9 +181,13 @@ export async function backendInfo(option?: string): Promise<BackendInfo> {
     logOnce(reason);
     return { requested: request, source, chosen: 'cpu-js', platform: null, reason };
   }
-  const platform = platformOf(mod.GPU);
+  const web = opts.async && (request === 'webgpu' || request === 'auto') ? await probeWebGpu() : null;
+  const platform = { ...platformOf(mod.GPU), webgpu: Boolean(web?.ok) };
   const gl = platform.headlessgl ? 'headlessgl' : platform.webgl2 ? 'webgl2' : platform.webgl ? 'webgl' : null;
   switch (request) {
+    case 'webgpu':
+      if (!web!.ok) throw new BackendUnavailableError('webgpu', web!.reason);
+      return { requested: request, source, chosen: 'webgpu', platform, reason: web!.reason };
     case 'gpujs-cpu':
       return { requested: request, source, chosen: 'cpu', platform, reason: 'gpu.js kernels transpiled to JavaScript requested' };
     case 'webasm':
@@ -123,8 +198,10 @@ export async function backendInfo(option?: string): Promise<BackendInfo> {
       return { requested: request, source, chosen, platform, reason: `gpu.js picked ${chosen} in its chain headlessgl -> webgl2 -> webgl -> webasm -> cpu` };
     }
     default: {
+      if (web?.ok && !web.fallbackAdapter) return { requested: request, source, chosen: 'webgpu', platform, reason: web.reason };
       if (gl) return { requested: request, source, chosen: gl, platform, reason: `gpu.js found a GL GPU (${gl})` };
-      const reason = `no GL GPU for gpu.js${platform.webgpu ? ' (WebGPU exists but is async-only in gpu.js 2.24)' : ''}; its webasm backend is slower than the plain-JS ops here, so using plain JavaScript`;
+      const why = web ? `no usable WebGPU (${web.reason}), ` : '';
+      const reason = `${why}no GL GPU for gpu.js; its webasm backend is slower than the plain-JS ops here, so using plain JavaScript`;
       logOnce(reason);
       return { requested: request, source, chosen: 'cpu-js', platform, reason };
     }

@@ -18,6 +18,8 @@
  * - a gpu.js mode: neuron updates run the model's kernel bodies (`neurons/<model>/gpu.ts`),
  *   dense delay-0 projections run the `accumulateInput` kernel; CSR projections and delayed
  *   delivery stay on the CPU (a scatter, which gather-style kernels cannot express cheaply).
+ *   The engine steps synchronously, so WebGPU (asynchronous in gpu.js) is not among its
+ *   backends; the batched ops reach it through `createAsyncOps`.
  *
  * Agreement with the event-driven engine: float32 state vs float64. Spike trains are identical as
  * long as no membrane potential lands within float32 rounding (~1e-6 relative) of the threshold;

@@ -6,7 +6,7 @@
  * (layout: shared/reference/nir-format.md §2). HDF5 errors are turned into exceptions
  * (`activate_throwing_error_handler`), so nothing is skipped silently.
  */
-import { FileFormatError } from '../../errors.js';
+import { ExportError, FileFormatError } from '../../errors.js';
 
 /** A numeric field: row-major values with their shape ([] for a scalar). */
 export interface NirArray {
@@ -171,7 +171,7 @@ function writeMeta(g: H5WGroup, meta: NirMeta): void {
   for (const [k, v] of Object.entries(meta)) {
     if (typeof v === 'string') g.create_dataset({ name: k, data: v });
     else if (typeof v === 'number') g.create_dataset({ name: k, data: Float64Array.of(v), shape: [], dtype: '<d' });
-    else if (typeof v === 'boolean') g.create_dataset({ name: k, data: Uint8Array.of(v ? 1 : 0), shape: [], dtype: '|u1' });
+    else if (typeof v === 'boolean') g.create_dataset({ name: k, data: Uint8Array.of(v ? 1 : 0), shape: [], dtype: '<B' });
     else writeMeta(g.create_group(k), v);
   }
 }
@@ -195,11 +195,29 @@ function writeNode(g: H5WGroup, node: NirNode): void {
 
 /** Writes a NIR graph file at `file` (the caller handles atomic rename). */
 export async function writeNirFile(file: string, nir: NirFile): Promise<void> {
+  await writeHdf5(file, (root) => {
+    if (nir.version) root.create_dataset({ name: 'version', data: nir.version });
+    writeNode(root.create_group('node'), nir.graph);
+  });
+}
+
+/** A group being written (h5wasm's API, narrowed to what the writers use). */
+export type { H5WGroup };
+
+/** Opens `file` for writing and hands its root group to `fill` (used by the Lava netx writer). */
+export async function writeHdf5(file: string, fill: (root: H5WGroup) => void): Promise<void> {
   const m = await lib();
-  const f = new m.File(file, 'w');
+  let f: InstanceType<H5['File']>;
   try {
-    if (nir.version) f.create_dataset({ name: 'version', data: nir.version });
-    writeNode(f.create_group('node') as unknown as H5WGroup, nir.graph);
+    f = new m.File(file, 'w');
+  } catch (err) {
+    throw new ExportError(`cannot create HDF5 file ${file} (${hdf5Message(err)})`);
+  }
+  try {
+    fill(f as unknown as H5WGroup);
+  } catch (err) {
+    if (err instanceof ExportError) throw err;
+    throw new ExportError(`HDF5 write failed for ${file} (${hdf5Message(err)})`);
   } finally {
     f.close();
   }

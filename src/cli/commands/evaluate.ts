@@ -5,7 +5,8 @@ import { loadDataset } from '../../data/index.js';
 import { readCheckpoint } from '../../io/checkpoint.js';
 import { evaluateCheckpoint, type EvaluationReport } from '../../eval/report.js';
 import { createOps } from '../../sim/batched/create-ops.js';
-import { parseOptions } from '../args.js';
+import { numberOption, parseOptions } from '../args.js';
+import { printQuantized, quantizedReport } from '../quantized-report.js';
 
 export const summary = 'evaluate a checkpoint';
 
@@ -15,13 +16,19 @@ Scores the checkpoint on the test split of its training dataset, or of --dataset
 (mnist-embedded | idx:DIR, which needs only t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte |
 cifar10:DIR, which needs test_batch.bin). Reports accuracy (fraction), confusion matrix
 (rows: true class, columns: predicted), forward passes per inference, spikes and synaptic events
-per inference per layer, the signals the rule was recorded reading, and the backend that ran.`;
+per inference per layer, the signals the rule was recorded reading, and the backend that ran.
+
+With --profile NAME|FILE (loihi, loihi2, spinnaker, ...), also simulates the network quantised
+for that chip with its bit-accurate model (Lava fixed-point CUBA LIF; sPyNNaker IF_curr_exp in
+s16.15) and reports its accuracy beside the float network's on the same encoded inputs
+(first --profile-samples test samples, default 500), plus cores, chips and energy per inference.`;
 
 const OPTIONS = {
   dataset: { type: 'string' },
   json: { type: 'boolean' },
   backend: { type: 'string' },
-  // hardware engineer: `profile` (quantised accuracy beside the float one) plugs in here and below
+  profile: { type: 'string' },
+  'profile-samples': { type: 'string' },
 } as const;
 
 function printReport(r: EvaluationReport): void {
@@ -51,8 +58,11 @@ export async function run(argv: string[]): Promise<number> {
   const ops = await createOps({ backend: o.backend });
   const report = evaluateCheckpoint(ck, data.test, data.name, ops);
   await ops.dispose();
-  // hardware engineer: with --profile, add the quantised report beside `report` here
-  if (o.json) console.log(JSON.stringify(report));
-  else printReport(report);
+  const hw = o.profile ? quantizedReport(ck.network, o.profile, data, numberOption('profile-samples', o['profile-samples'], { integer: true, min: 1 }) ?? 500) : undefined;
+  if (o.json) console.log(JSON.stringify(hw ? { ...report, quantized: hw } : report));
+  else {
+    printReport(report);
+    if (hw) printQuantized(hw);
+  }
   return 0;
 }

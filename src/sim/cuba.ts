@@ -10,7 +10,7 @@
  *   p = 0.02 for n = 4000; for other n, p = 80 / n (80 inputs per neuron on average).
  */
 import { invalidParam } from '../errors.js';
-import { fixedProbability } from './connectivity.js';
+import { type Connectivity, fixedProbability } from './connectivity.js';
 import { Network } from './network.js';
 
 export const CUBA_PARAMS = {
@@ -51,18 +51,17 @@ export function buildCuba(opts: CubaOptions = {}): Network {
   return net;
 }
 
-/** Bernoulli(p) connectivity from sources in [from, to) only. */
-function rowRange(p: number, from: number, to: number) {
+/** Bernoulli(p) connectivity from sources in [from, to) only; other rows stay empty. */
+function rowRange(p: number, from: number, to: number): Connectivity {
   const inner = fixedProbability(p);
   return {
     kind: 'fixedProbability(rows)',
-    estimate: (_nPre: number, nPost: number) => inner.estimate(to - from, nPost),
-    build(nPre: number, nPost: number, rng: import('./rng.js').Rng, self: boolean) {
+    estimate: (_nPre, nPost) => inner.estimate(to - from, nPost),
+    build(nPre, nPost, rng) {
       const part = inner.build(to - from, nPost, rng, false);
-      void self;
       const rowPtr = new Uint32Array(nPre + 1);
       for (let i = from; i <= to; i++) rowPtr[i] = part.rowPtr[i - from];
-      for (let i = to + 1; i <= nPre; i++) rowPtr[i] = part.rowPtr[to - from];
+      rowPtr.fill(part.rowPtr[to - from], to + 1);
       return { rowPtr, col: part.col };
     },
   };

@@ -124,3 +124,28 @@ test('constant current through iExt drives a population, and engine.state expose
   engine.run(1000);
   t.is(quiet.total, 0);
 });
+
+test('IF and Izhikevich populations run in the engine, driven by Poisson input through both receptors', (t) => {
+  const run = () => {
+    const net = new Network({ dt: 0.1, seed: 8 });
+    net.addSource('In', 100, poissonSource(new Float64Array(100).fill(50), { dt: 0.1, seed: 2 }));
+    net.addNeurons('If', 20, 'IF', { vTh: 5, tauMem: 10 });
+    net.addNeurons('Izh', 20, 'Izhikevich');
+    net.connect('In', 'If', { connectivity: fixedProbability(0.3), weight: 1, receptor: 'exc' });
+    net.connect('In', 'If', { connectivity: fixedProbability(0.1), weight: -0.5, receptor: 'inh' });
+    net.connect('In', 'Izh', { connectivity: fixedProbability(0.3), weight: 4, receptor: 'exc', delay: 1 });
+    net.connect('If', 'Izh', { connectivity: fixedProbability(0.5), weight: -2, receptor: 'inh' });
+    const engine = new EventDrivenEngine(net);
+    const a = engine.addMonitor(new SpikeMonitor('If'));
+    const b = engine.addMonitor(new SpikeMonitor('Izh'));
+    const res = engine.run(5000);
+    return { a: Array.from(a.indices), b: Array.from(b.indices), res };
+  };
+  const x = run();
+  t.true(x.a.length > 20, `IF spikes ${x.a.length}`);
+  t.true(x.b.length > 20, `Izhikevich spikes ${x.b.length}`);
+  t.deepEqual(x.res.kernels, { In: 'source', If: 'js-f64', Izh: 'js-f64' });
+  const y = run();
+  t.deepEqual(y.a, x.a);
+  t.deepEqual(y.b, x.b);
+});

@@ -12,7 +12,7 @@ import { fixedProbability } from '../../src/sim/connectivity.js';
 import { EventDrivenEngine } from '../../src/sim/engine.js';
 import { SpikeMonitor } from '../../src/sim/monitors.js';
 import { BatchedEngine } from '../../src/sim/batched/engine.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, MemoryLimitError } from '../../src/errors.js';
 
 /** Replays a fixed raster (step -> indices). */
 class RasterSource implements SpikeSource {
@@ -119,6 +119,9 @@ for (const backend of ['cpu', 'gpujs-cpu', 'webasm']) {
 test('batched engine rejects bad batch sizes and inputs', async (t) => {
   const net = build(new RasterSource([]));
   await t.throwsAsync(BatchedEngine.create(net, { batch: 0, backend: 'cpu' }), { instanceOf: ConfigError, message: /batch/ });
+  const small = new Network({ dt: 0.5, memoryLimitBytes: 10_000 });
+  small.addNeurons('p', 100, 'LIF');
+  await t.throwsAsync(BatchedEngine.create(small, { batch: 100, backend: 'cpu' }), { instanceOf: MemoryLimitError });
   const eng = await BatchedEngine.create(net, { batch: 2, backend: 'cpu' });
   t.throws(() => eng.setInputs({ in: [new RasterSource([])] }), { instanceOf: ConfigError, message: /2 spike sources/ });
   t.throws(() => eng.setInputs({ h: [new RasterSource([]), new RasterSource([])] }), { instanceOf: ConfigError });

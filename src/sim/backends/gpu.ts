@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
- * The only file that touches gpu.js, and only through a lazy `await import('gpu.js')`, so the
- * plain-JavaScript path works where gpu.js (or its native `gl`) cannot load.
+ * The only file that loads gpu.js (others import its types only), and only through a lazy
+ * `await import('gpu.js')`, so the plain-JavaScript path works where gpu.js (or its native `gl`)
+ * cannot load.
  *
  * Backend requests (option, else env FFSNN_BACKEND, else 'auto'):
  * - 'cpu'       plain JavaScript ('cpu-js'); never loads gpu.js;
@@ -15,8 +16,9 @@
  *               kernel bodies run in CI without a GPU;
  * - 'auto'      in this order: WebGPU on a real (not fallback) adapter, for asynchronous callers
  *               only; a GL GPU; else plain JavaScript. Without a GPU gpu.js would fall to
- *               webasm, measured slower than the plain-JS ops for every op and size in
- *               bench/batched-ops.ts, so 'auto' does not pick it.
+ *               webasm, measured 2-35x slower than the plain-JS ops for every product and the
+ *               LIF step, and about even on the trace update (bench/batched-ops.ts), so 'auto'
+ *               does not pick it.
  *
  * The mode recorded is the one the compiled kernel reports (`kernel.kernel.constructor.mode`),
  * after gpu.js's own fallbacks, not the one requested.

@@ -27,10 +27,13 @@
  * relative on inputs where that holds.
  */
 import type { IKernelRunShortcut, KernelFunction } from 'gpu.js';
-import { ConfigError, invalidParam } from '../../errors.js';
+import { ConfigError, MemoryLimitError, invalidParam } from '../../errors.js';
 import type { NeuronModel, NeuronState } from '../../neurons/model.js';
 import { getNeuronModel } from '../../neurons/registry.js';
 import { initialValue } from '../../neurons/spec.js';
+import { LIF_C } from '../../neurons/lif/index.js';
+import { IF_C } from '../../neurons/if/index.js';
+import { IZH_C } from '../../neurons/izhikevich/index.js';
 import { GpuKernels, backendInfo, type BackendInfo } from '../backends/gpu.js';
 import { getImpl, registerImpl } from '../backends/registry.js';
 import type { Network, Population, Projection, SpikeSource } from '../network.js';
@@ -113,20 +116,20 @@ function izhikevichPlan(k: Record<string, KernelFunction>): KernelPlan {
   return (run, s, c) => {
     const vNew = run('voltage', k.voltage, [s.v, s.u, s.ge, s.gi, s.iExt, c], ['Array', 'Array', 'Array', 'Array', 'Array', 'Array']);
     const uNew = run('recovery', k.recovery, [vNew, s.u, c], ['Array', 'Array', 'Array']);
-    const spike = run('spike', k.spike, [vNew, c[3]], ['Array', 'Float']);
-    s.v.set(run('reset', k.reset, [vNew, spike, c[4]], ['Array', 'Array', 'Float']));
-    s.u.set(run('recoveryReset', k.recoveryReset, [uNew, spike, c[5]], ['Array', 'Array', 'Float']));
-    s.ge.set(run('decayE', k.decay, [s.ge, c[6]], ['Array', 'Float']));
-    s.gi.set(run('decayI', k.decay, [s.gi, c[7]], ['Array', 'Float']));
+    const spike = run('spike', k.spike, [vNew, c[IZH_C.vPeak]], ['Array', 'Float']);
+    s.v.set(run('reset', k.reset, [vNew, spike, c[IZH_C.c]], ['Array', 'Array', 'Float']));
+    s.u.set(run('recoveryReset', k.recoveryReset, [uNew, spike, c[IZH_C.d]], ['Array', 'Array', 'Float']));
+    s.ge.set(run('decayE', k.decay, [s.ge, c[IZH_C.de]], ['Array', 'Float']));
+    s.gi.set(run('decayI', k.decay, [s.gi, c[IZH_C.di]], ['Array', 'Float']));
     return spike;
   };
 }
 
 type PlanFactory = (kernels: Record<string, KernelFunction>) => KernelPlan;
-// Kernel plans per model, with the coefficient indices of LIF_C, IF_C (threshold, reset,
-// refractory steps, decays); the plain path needs no entry (it runs every model's reference step).
-registerImpl('LIF', 'gpujs', 'float', ((k) => integrateAndFirePlan(k, { vTh: 7, vReset: 8, refr: 9, de: 3, di: 4 })) as PlanFactory);
-registerImpl('IF', 'gpujs', 'float', ((k) => integrateAndFirePlan(k, { vTh: 5, vReset: 6, refr: 7, de: 3, di: 4 })) as PlanFactory);
+// Kernel plans per model (explicit list); the plain path needs no entry, it runs every model's
+// reference step.
+registerImpl('LIF', 'gpujs', 'float', ((k) => integrateAndFirePlan(k, LIF_C)) as PlanFactory);
+registerImpl('IF', 'gpujs', 'float', ((k) => integrateAndFirePlan(k, IF_C)) as PlanFactory);
 registerImpl('Izhikevich', 'gpujs', 'float', izhikevichPlan as PlanFactory);
 
 function planFor(model: NeuronModel): KernelPlan {
@@ -203,11 +206,14 @@ export class BatchedEngine {
    */
   static async create(net: Network, opts: BatchedEngineOptions): Promise<BatchedEngine> {
     if (!Number.isInteger(opts.batch) || opts.batch < 1) throw invalidParam('BatchedEngine', 'batch', opts.batch, 'an integer >= 1');
+    // float32 state variables, spike indices and counts per copy and neuron, checked before allocating
     let bytes = 0;
-    for (const p of net.populations) bytes += 4 * opts.batch * p.size * 8;
-    if (bytes > net.memoryLimitBytes) {
-      throw invalidParam('BatchedEngine', 'batch', opts.batch, `a batch whose state (~${bytes} bytes) fits the network's memory limit`);
+    for (const p of net.populations) {
+      const vars = p.kind === 'neurons' ? Object.keys(getNeuronModel(p.model).spec.state).length : 0;
+      bytes += 4 * opts.batch * p.size * (vars + 3);
     }
+    const available = net.memoryLimitBytes - net.synapseBytes;
+    if (bytes > available) throw new MemoryLimitError(`batched engine state for ${opts.batch} copies`, bytes, available);
     const info = await backendInfo(opts.backend);
     const gk = info.chosen === 'cpu-js' ? null : await GpuKernels.open(info.chosen);
     return new BatchedEngine(net, opts, info, gk);

@@ -227,13 +227,14 @@ export class EventDrivenEngine {
         const spikes = pre.spikes;
         const buf = r.buf;
         const slots = r.slots;
+        const now = t % slots;
         let ev = 0;
         for (let q = 0; q < k; q++) {
           const i = spikes[q];
           const end = rowPtr[i + 1];
           for (let s = rowPtr[i]; s < end; s++) {
-            let slot = t + delay[s];
-            slot -= Math.floor(slot / slots) * slots;
+            let slot = now + delay[s]; // delay < slots, so one wrap at most
+            if (slot >= slots) slot -= slots;
             buf[slot * n + col[s]] += weight[s];
           }
           ev += end - rowPtr[i];

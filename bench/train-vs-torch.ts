@@ -6,7 +6,7 @@
  * both and the ratio ffsnn / PyTorch, then samples/s of spiking FAUST training (the default
  * `ffsnn train` model) and the batched-ops backend that ran.
  *
- * usage: node --import tsx bench/train-vs-torch.ts [--torch-threads N] [--spiking-samples N]
+ * usage: node --import tsx bench/train-vs-torch.ts [--torch-threads N (besides 1; default 2)] [--spiking-samples N]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -38,14 +38,20 @@ const rateRun = startRun(resolveConfig({ neuron: 'rate', epochs: 1 }));
 const m = runEpoch(rateRun, train, data.test, ops);
 console.log(`ffsnn   rate FAUST 784-500-500, 1 epoch of ${train.n}: ${m.samples_per_s.toFixed(0)} samples/s (test accuracy ${(100 * m.test_accuracy).toFixed(2)}%, backend ${ops.backends.accumulateInput})`);
 
-const py = spawnSync('/usr/bin/python3', [join(import.meta.dirname, 'torch', 'faust.py'), file, '1', String(threads)], { encoding: 'utf8' });
-if (py.status !== 0) {
-  console.log(`PyTorch run failed: ${py.stderr.trim().split('\n').pop()}`);
-} else {
+// Torch at 1 thread and at --torch-threads: on a loaded 2-core machine OpenMP threads that spin can
+// make 2 threads far slower than 1, so both are printed and the ratio is taken against the faster.
+let best = 0;
+for (const th of [...new Set([1, threads])]) {
+  const py = spawnSync('/usr/bin/python3', [join(import.meta.dirname, 'torch', 'faust.py'), file, '1', String(th)], { encoding: 'utf8' });
+  if (py.status !== 0) {
+    console.log(`PyTorch run (${th} threads) failed: ${py.stderr.trim().split('\n').pop()}`);
+    continue;
+  }
   const t = JSON.parse(py.stdout.trim().split('\n').pop()!);
-  console.log(`PyTorch ${t.torch} CPU, ${t.torch_threads} threads, same model, 1 epoch: ${t.samples_per_s.toFixed(0)} samples/s (test accuracy ${(100 * t.test_accuracy).toFixed(2)}%)`);
-  console.log(`ratio ffsnn / PyTorch: ${(m.samples_per_s / t.samples_per_s).toFixed(2)} (target >= 1)`);
+  best = Math.max(best, t.samples_per_s);
+  console.log(`PyTorch ${t.torch} CPU, ${t.torch_threads} thread(s), same model, 1 epoch: ${t.samples_per_s.toFixed(0)} samples/s (test accuracy ${(100 * t.test_accuracy).toFixed(2)}%)`);
 }
+if (best > 0) console.log(`ratio ffsnn / fastest PyTorch: ${(m.samples_per_s / best).toFixed(2)} (target >= 1)`);
 
 const n = Number(values['spiking-samples']);
 const spikeCfg = resolveConfig({ epochs: 1 });

@@ -71,7 +71,12 @@ export function toIR(model: Model, name = 'ffsnn-model'): NetworkIR {
     learning: {
       rule: c.rule,
       reads: [...spec.reads],
-      params: { temperature: c.temperature, positives: c.positives, protoMomentum: c.protoMomentum, ffTheta: c.ffTheta },
+      params:
+        c.rule === 'faust'
+          ? { temperature: c.temperature, positives: c.positives, protoMomentum: c.protoMomentum }
+          : c.rule === 'ff'
+            ? { theta: c.ffTheta }
+            : {},
     },
     encoding: lif
       ? { kind: c.encoding, steps: c.steps, params: c.encoding === 'poisson' ? { rate: c.inputRate } : { window: c.steps } }

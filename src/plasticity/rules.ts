@@ -106,7 +106,7 @@ export function applyRule(model: Model, batch: BatchRecord, grads: Grad[], ops: 
       const full = { ...ctx, 'layer.local': { goodness: goodness(h, B, sh.nOut) } };
       losses.push(c.neuron === 'rate' ? ffRateUpdate(wrap(full), sh, c.ffTheta, grads[l], ops) : ffLifUpdate(wrap(full), sh, c.ffTheta, kernelOf(c), grads[l], ops));
     } else {
-      losses.push(stdpUpdate(wrap(ctx), sh, kernelOf(c), grads[l]));
+      losses.push(stdpUpdate(wrap(ctx), sh, kernelOf(c), grads[l], ops));
     }
   }
   return losses;

@@ -9,7 +9,7 @@
  * post spikes; identical sum), so both terms are outer products over presynaptic spikes.
  * It reads no label: the class prototypes used for its readout are set outside the rule.
  */
-import { outerAccumulate } from '../sim/batched/ops.js';
+import type { BatchedOps } from '../sim/batched/ops.js';
 import type { RuleSpec, SignalContext } from './signals.js';
 import type { Grad, Kernel, Shape } from './three-factor.js';
 
@@ -25,7 +25,7 @@ export const STDP_W_MAX = 1;
 export const STDP_DEPRESSION = 1.05;
 
 /** Writes grad = -dw / lr (so an SGD step with the run's lr applies dw); returns mean |dw|/lr. */
-export function stdpUpdate(sig: SignalContext, sh: Shape, k: Kernel, grad: Grad): number {
+export function stdpUpdate(sig: SignalContext, sh: Shape, k: Kernel, grad: Grad, ops: BatchedOps): number {
   const pre = sig['pre.spike'] as Float32Array[];
   const post = sig['post.spike'] as Float32Array[];
   const w = sig['syn.w'] as Float32Array;
@@ -42,8 +42,8 @@ export function stdpUpdate(sig: SignalContext, sh: Shape, k: Kernel, grad: Grad)
   }
   for (let t = T - 1; t >= 0; t--) {
     for (let i = 0; i < len; i++) back[i] = back[i] * k.aMem + post[t][i];
-    outerAccumulate(pre[t], back, B, nIn, nOut, P, 1 / B);
-    outerAccumulate(pre[t], prevY[t], B, nIn, nOut, D, 1 / B);
+    ops.outerAccumulate(pre[t], back, B, nIn, nOut, P, 1 / B);
+    ops.outerAccumulate(pre[t], prevY[t], B, nIn, nOut, D, 1 / B);
   }
   let total = 0;
   for (let i = 0; i < w.length; i++) {

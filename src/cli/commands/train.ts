@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.js';
-import { loadDataset } from '../../data/index.js';
+import { loadDataset, type Dataset } from '../../data/index.js';
 import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
@@ -106,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
   const epochs = numberOption('epochs', o.epochs, { integer: true, min: 1 });
   let state: RunState;
   let out: string;
+  let data: Dataset | undefined;
   if (o.resume) {
     const allowed = new Set(['resume', 'out', 'epochs', 'json', 'backend']);
     const extra = Object.keys(o).filter((k) => !allowed.has(k));
@@ -139,10 +140,9 @@ export async function run(argv: string[]): Promise<number> {
     const temp = numberOption('temperature', o.temperature, { exclusiveMin: 0 });
     if (temp !== undefined) partial.temperature = temp;
     if (o.positives !== undefined) partial.positives = o.positives as RunConfig['positives'];
-    const cfgDataset = partial.dataset ?? 'mnist-embedded';
-    const probe = loadDataset(cfgDataset, false);
-    partial.sizes = [probe.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];
-    partial.classes = probe.classes;
+    data = loadDataset(partial.dataset ?? 'mnist-embedded', true);
+    partial.sizes = [data.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];
+    partial.classes = data.classes;
     const config = resolveConfig(partial);
     if (o.out === undefined) {
       // default directory: the first of runs/<rule>-<neuron>-s<seed>, ...-2, ... not holding a run
@@ -155,7 +155,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     state = startRun(config);
   }
-  const data = loadDataset(state.config.dataset, true);
+  data ??= loadDataset(state.config.dataset, true);
   const train = trainingSplit(state.config, data);
   mkdirSync(out, { recursive: true });
   writeJson(join(out, 'config.json'), state.config);

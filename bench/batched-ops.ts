@@ -66,6 +66,13 @@ for (const B of Bs) {
         await timeMs(() => ops.outerAccumulate(x, M, B, nIn, nOut, dW, 1e-3)),
       ];
       const [pa, po] = await run(cpuOps), [ka, ko] = await run(kernel);
+      // the kernel path must compute the same thing, or its timing means nothing
+      const o1 = new Float32Array(B * nOut), o2 = new Float32Array(B * nOut);
+      cpuOps.accumulateInput(x, B, nIn, W, nOut, o1);
+      await kernel.accumulateInput(x, B, nIn, W, nOut, o2);
+      let err = 0;
+      for (let i = 0; i < o1.length; i++) err = Math.max(err, Math.abs(o1[i] - o2[i]));
+      if (!(err < 1e-3)) throw new Error(`kernel accumulateInput differs from cpu-js by ${err} at ${shape}`);
       row('accumulateInput', shape, pa, ka, kernel.backends.accumulateInput);
       row('outerAccumulate', shape, po, ko, kernel.backends.outerAccumulate);
     }

@@ -111,8 +111,9 @@ export async function createAsyncOps(opts: CreateOpsOptions = {}): Promise<Async
 }
 
 /** Applies `use` to a kernel result now (synchronous gpu.js modes) or when it arrives (WebGPU). */
-function after<T>(r: Float32Array | Promise<Float32Array>, use: (r: Float32Array) => T): T | Promise<T> {
-  return r instanceof Promise ? r.then(use) : use(r);
+function after<T>(r: Float32Array | PromiseLike<Float32Array>, use: (r: Float32Array) => T): T | Promise<T> {
+  // any thenable, not only a native Promise: handing one to `use` would copy nothing, silently
+  return typeof (r as PromiseLike<Float32Array>).then === 'function' ? Promise.resolve(r).then(use) : use(r as Float32Array);
 }
 
 /**
@@ -133,10 +134,10 @@ class KernelOps {
     this.backends = { accumulateInput: m, outerAccumulate: m, backwardInput: m, lifStep: m, traceUpdate: m };
   }
 
-  private run(op: OpName, key: string, fn: KernelFunction, size: number, argumentTypes: Record<string, string>, constants: Record<string, number>, args: unknown[]): Float32Array | Promise<Float32Array> {
+  private run(op: OpName, key: string, fn: KernelFunction, size: number, argumentTypes: Record<string, string>, constants: Record<string, number>, args: unknown[]): Float32Array | PromiseLike<Float32Array> {
     const k: IKernelRunShortcut = this.gk.kernel(`${op}:${key}`, fn, { output: [size], argumentTypes, constants } as never);
     // 1-D kernels return a Float32Array (a Promise of one on WebGPU)
-    const r = (k as unknown as (...a: unknown[]) => Float32Array | Promise<Float32Array>)(...args);
+    const r = (k as unknown as (...a: unknown[]) => Float32Array | PromiseLike<Float32Array>)(...args);
     if (!this.confirmed.has(op)) {
       this.backends[op] = GpuKernels.modeOf(k);
       this.confirmed.add(op);

@@ -3,8 +3,9 @@
 //
 // Tolerance: the batched engine keeps state in float32, the reference in float64. We require
 // identical spike trains (every step and neuron index) on inputs whose membrane potentials never
-// come within float32 rounding of the threshold (the assertion on `closest` checks that margin),
-// and final membrane potentials within 1e-4 relative (of the potentials' range).
+// come within float32 rounding of the threshold (the assertion on `closest` checks that margin
+// for population h: 1e-4 mV, ~15x the float32 spacing at 65 mV), and final membrane potentials
+// within 0.01 mV, i.e. 1e-4 of a 100 mV range (float32 rounding accumulates over 200 steps).
 import test from 'ava';
 import { Rng } from '../../src/sim/rng.js';
 import { Network, type SpikeSource } from '../../src/sim/network.js';
@@ -86,6 +87,7 @@ for (const backend of ['cpu', 'gpujs-cpu', 'webasm']) {
       t.is(res.backend, backend === 'cpu' ? 'cpu-js' : backend === 'gpujs-cpu' ? 'cpu' : 'webasm');
       t.is(eng.backend, res.backend);
       let total = 0;
+      let maxErr = 0;
       for (let b = 0; b < B; b++) {
         t.true(ref[b].closest > 1e-4, `copy ${b}: reference stays ${ref[b].closest} mV from threshold`);
         ['h', 'o', 'z', 'f'].forEach((pop, p) => {
@@ -96,7 +98,8 @@ for (const backend of ['cpu', 'gpujs-cpu', 'webasm']) {
           const v = eng.state(pop).v.subarray(b * N, (b + 1) * N);
           let err = 0;
           for (let i = 0; i < N; i++) err = Math.max(err, Math.abs(v[i] - ref[b].v[p][i]));
-          t.true(err <= 1e-4 * 100, `copy ${b}, ${pop}: |v - vRef| = ${err} mV`);
+          t.true(err <= 0.01, `copy ${b}, ${pop}: |v - vRef| = ${err} mV`);
+          maxErr = Math.max(maxErr, err);
         });
       }
       for (const pop of ['h', 'o', 'z', 'f']) {
@@ -104,6 +107,7 @@ for (const backend of ['cpu', 'gpujs-cpu', 'webasm']) {
         t.true(n >= 5, `population ${pop} is active (${n} spikes)`);
       }
       t.is(res.spikes, total);
+      t.log(`largest |v - vRef| over copies and populations: ${maxErr.toExponential(2)} mV`);
       // copies really differ (different inputs), so a copy-mixing bug cannot pass
       t.notDeepEqual(eng.trains('h')[0], eng.trains('h')[B - 1]);
       // reset restores the initial state: a second run gives the same trains

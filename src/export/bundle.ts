@@ -7,13 +7,12 @@
  * a clear error instead of a silently different network.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
 import { FileFormatError } from '../errors.js';
 import { writeAtomic } from './atomic.js';
 import type { NetworkIR } from './ir.js';
 import { checkNetwork } from './ir-sim.js';
-import { writeFileSync } from 'node:fs';
 
 const MAGIC = Buffer.from('FFSNNB1\n', 'latin1');
 const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });

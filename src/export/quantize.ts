@@ -28,7 +28,7 @@ import { invalidParam, HardwareProfileError } from '../errors.js';
 import { synapticPropagator } from '../neurons/lif/float.js';
 import { getNeuronModel } from '../neurons/registry.js';
 import { resolveParams, stepsOf } from '../neurons/spec.js';
-import { determineSignMode, effectiveWeights, type SignMode } from '../neurons/loihi-lif/fixed.js';
+import { determineSignMode, effectiveWeights, type LoihiWidths, type SignMode, LAVA_WIDTHS } from '../neurons/loihi-lif/fixed.js';
 import type { IfCurrExpParams } from '../neurons/spinnaker-if/fixed.js';
 import type { NetworkIR, PopulationIR, ProjectionIR } from './ir.js';
 import { checkNetwork, perNeuron, sharedParam } from './ir-sim.js';
@@ -145,6 +145,8 @@ export interface QuantizedPopulation {
 export interface QuantizedNetwork {
   profile: string;
   format: HardwareProfile['weights']['format'];
+  /** Loihi: the compartment widths read from the profile (the bit-accurate model uses them). */
+  loihiWidths?: LoihiWidths;
   populations: QuantizedPopulation[];
   projections: QuantizedProjection[];
 }
@@ -222,7 +224,7 @@ function quantizeLoihi(net: NetworkIR, profile: HardwareProfile, pops: Map<strin
       while (weightExp < expMax && (dyn.ce * scale * m) / (act * 2 ** weightExp) > wLimit + 0.5) weightExp++;
       const unit = (act * 2 ** weightExp) / (dyn.ce * scale);
       const raw = Float64Array.from(w, (x) => Math.round(x / unit));
-      const mantissas = effectiveWeights(raw, signMode, mantBits);
+      const mantissas = effectiveWeights(raw, signMode, mantBits, { ...LAVA_WIDTHS, weightBits: mantBits });
       const dequantized = Float32Array.from(mantissas, (x) => x * unit);
       qprojs.push({
         name: pr.name, pre: pr.pre, post: pr.post, nPre: pops.get(pr.pre)!.size, nPost: pop.size, cols: aug[idx].cols,
@@ -231,7 +233,14 @@ function quantizeLoihi(net: NetworkIR, profile: HardwareProfile, pops: Map<strin
       });
     });
   }
-  return { profile: profile.name, format: profile.weights.format, populations: qpops, projections: qprojs };
+  const loihiWidths: LoihiWidths = {
+    uvBits: profile.neuron.stateBits!.value,
+    decayShift: profile.neuron.decayBits!.value,
+    vthShift: profile.neuron.vthShift!.value,
+    actShift: profile.neuron.actShift!.value,
+    weightBits: mantBits,
+  };
+  return { profile: profile.name, format: profile.weights.format, loihiWidths, populations: qpops, projections: qprojs };
 }
 
 /**
@@ -382,4 +391,3 @@ export function quantizeNetwork(net: NetworkIR, profile: HardwareProfile): Quant
   }
 }
 
-export type { ProjectionIR };

@@ -38,7 +38,7 @@ export function simulateQuantized(net: NetworkIR, q: QuantizedNetwork, input: Fl
   for (const qp of q.populations) {
     if (loihi) {
       const l = qp.loihi!;
-      const lif = new LoihiLif({ n: sizes.get(qp.name)!, du: l.du, dv: l.dv, vth: l.vth, biasMant: l.biasMant, biasExp: l.biasExp });
+      const lif = new LoihiLif({ n: sizes.get(qp.name)!, du: l.du, dv: l.dv, vth: l.vth, biasMant: l.biasMant, biasExp: l.biasExp }, q.loihiWidths);
       cells.set(qp.name, { step: (e) => lif.step(e) });
     } else {
       const cell = new IfCurrExpFixed(sizes.get(qp.name)!, qp.spinnaker!.params);
@@ -53,7 +53,7 @@ export function simulateQuantized(net: NetworkIR, q: QuantizedNetwork, input: Fl
     pending.set(qp.name, Array.from({ length: slots }, () => ({ e: new Float64Array(n), i: new Float64Array(n) })));
   }
   const dense = new Map(
-    q.projections.map((p) => [p, loihi ? new LoihiDense({ weights: p.loihi!.mantissas, nIn: p.cols, nOut: p.nPost, weightExp: p.loihi!.weightExp, signMode: p.loihi!.signMode }) : null]),
+    q.projections.map((p) => [p, loihi ? new LoihiDense({ weights: p.loihi!.mantissas, nIn: p.cols, nOut: p.nPost, weightExp: p.loihi!.weightExp, signMode: p.loihi!.signMode, numWeightBits: q.loihiWidths!.weightBits }, q.loihiWidths) : null]),
   );
   let spikes = 0;
   for (let t = 0; t < steps; t++) {

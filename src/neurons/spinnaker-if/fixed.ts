@@ -17,7 +17,7 @@
  * Known gaps: the threshold test `>=` (threshold_type_static) and the exact refractory count are
  * as read in sPyNNaker sources quoted second-hand (hardware.md §4.2), not checked against a board.
  */
-import { S1615_ONE, clipSigned, mulS1615, toS1615 } from '../../fixed/fixed.js';
+import { clipSigned, mulS1615, toS1615 } from '../../fixed/fixed.js';
 import { invalidParam } from '../../errors.js';
 
 /** PyNN IF_curr_exp parameters (ms, nF, mV, nA) plus the time step. */
@@ -150,4 +150,3 @@ export class IfCurrExpFixed {
   }
 }
 
-export const S1615 = S1615_ONE;

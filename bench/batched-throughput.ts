@@ -8,31 +8,14 @@
  *   node --import tsx bench/batched-throughput.ts [--quick] [--backend cpu|webasm|gpu|auto]
  */
 import { parseArgs } from 'node:util';
-import { Rng } from '../src/sim/rng.js';
 import { Network, type SpikeSource } from '../src/sim/network.js';
+import { poissonSource } from '../src/sim/encoders.js';
 import { fixedProbability } from '../src/sim/connectivity.js';
 import { EventDrivenEngine } from '../src/sim/engine.js';
 import { BatchedEngine } from '../src/sim/batched/engine.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, backend: { type: 'string' } } });
 const quick = values.quick ?? false;
-
-/** Seeded Poisson source: each of n inputs spikes with probability rate*dt per step. */
-class PoissonSource implements SpikeSource {
-  readonly kind = 'poisson';
-  private rng: Rng;
-  constructor(private readonly seed: number, private readonly n: number, private readonly p: number) {
-    this.rng = new Rng(seed);
-  }
-  reset(): void {
-    this.rng = new Rng(this.seed);
-  }
-  emit(_step: number, out: Uint32Array): number {
-    let k = 0;
-    for (let i = 0; i < this.n; i++) if (this.rng.uniform() < this.p) out[k++] = i;
-    return k;
-  }
-}
 
 interface Case {
   name: string;
@@ -96,7 +79,8 @@ console.log(`best of ${repeats} per side; timings taken on a shared machine, oth
 console.log(`${'network'.padEnd(32)} ${'B'.padStart(4)} ${'event Mn-st/s'.padStart(14)} ${'batch Mn-st/s'.padStart(14)} ${'event smp/s'.padStart(12)} ${'batch smp/s'.padStart(12)} ${'ratio'.padStart(6)}  backend  spikes(ev=bat)`);
 for (const c of cases) {
   for (const B of batches) {
-    const sources = (b: number) => new PoissonSource(1000 + b, c.nIn, c.p);
+    // each input spikes with probability p per step: rate = p / dt
+    const sources = (b: number) => poissonSource(new Float64Array(c.nIn).fill((c.p * 1000) / 0.5), { dt: 0.5, seed: 1000 + b });
     // baseline: event-driven engine, one copy at a time (network built once per copy, outside the timing)
     new EventDrivenEngine(c.build(sources(0))).run(steps); // JIT warm-up, untimed
     // best of `repeats` for both sides (the machine is shared; the minimum is the least disturbed)

@@ -12,19 +12,15 @@ import { Network, type SpikeSource } from '../../src/sim/network.js';
 import { fixedProbability } from '../../src/sim/connectivity.js';
 import { EventDrivenEngine } from '../../src/sim/engine.js';
 import { SpikeMonitor } from '../../src/sim/monitors.js';
+import { spikeListSource } from '../../src/sim/encoders.js';
 import { BatchedEngine } from '../../src/sim/batched/engine.js';
 import { ConfigError, MemoryLimitError } from '../../src/errors.js';
 
 /** Replays a fixed raster (step -> indices). */
-class RasterSource implements SpikeSource {
-  readonly kind = 'raster';
-  constructor(private readonly raster: number[][]) {}
-  reset(): void {}
-  emit(step: number, out: Uint32Array): number {
-    const r = this.raster[step] ?? [];
-    out.set(r);
-    return r.length;
-  }
+function rasterSource(raster: number[][]): SpikeSource {
+  const steps: number[] = [], index: number[] = [];
+  raster.forEach((r, t) => r.forEach((i) => (steps.push(t), index.push(i))));
+  return spikeListSource(steps, index, N_IN);
 }
 
 function poissonRaster(seed: number, n: number, steps: number, p: number): number[][] {
@@ -60,7 +56,7 @@ const rasters = Array.from({ length: B }, (_, b) => poissonRaster(100 + b, N_IN,
 /** The reference: one event-driven run per copy; spike trains, final v, closest approach to vTh. */
 function reference() {
   return rasters.map((raster) => {
-    const eng = new EventDrivenEngine(build(new RasterSource(raster)));
+    const eng = new EventDrivenEngine(build(rasterSource(raster)));
     const mons = ['h', 'o', 'z', 'f'].map((p) => eng.addMonitor(new SpikeMonitor(p)));
     let closest = Infinity;
     for (let t = 0; t < STEPS; t++) {
@@ -80,9 +76,9 @@ const ref = reference();
 
 for (const backend of ['cpu', 'gpujs-cpu', 'webasm']) {
   test(`batched engine (${backend}): copy b reproduces the event-driven run on input b`, async (t) => {
-    const eng = await BatchedEngine.create(build(new RasterSource([])), { batch: B, backend, record: ['h', 'o', 'z', 'f'] });
+    const eng = await BatchedEngine.create(build(rasterSource([])), { batch: B, backend, record: ['h', 'o', 'z', 'f'] });
     try {
-      eng.setInputs({ in: rasters.map((r) => new RasterSource(r)) });
+      eng.setInputs({ in: rasters.map((r) => rasterSource(r)) });
       const res = eng.run(STEPS);
       t.is(res.backend, backend === 'cpu' ? 'cpu-js' : backend === 'gpujs-cpu' ? 'cpu' : 'webasm');
       t.is(eng.backend, res.backend);
@@ -121,13 +117,13 @@ for (const backend of ['cpu', 'gpujs-cpu', 'webasm']) {
 }
 
 test('batched engine rejects bad batch sizes and inputs', async (t) => {
-  const net = build(new RasterSource([]));
+  const net = build(rasterSource([]));
   await t.throwsAsync(BatchedEngine.create(net, { batch: 0, backend: 'cpu' }), { instanceOf: ConfigError, message: /batch/ });
   const small = new Network({ dt: 0.5, memoryLimitBytes: 10_000 });
   small.addNeurons('p', 100, 'LIF');
   await t.throwsAsync(BatchedEngine.create(small, { batch: 100, backend: 'cpu' }), { instanceOf: MemoryLimitError });
   const eng = await BatchedEngine.create(net, { batch: 2, backend: 'cpu' });
-  t.throws(() => eng.setInputs({ in: [new RasterSource([])] }), { instanceOf: ConfigError, message: /2 spike sources/ });
-  t.throws(() => eng.setInputs({ h: [new RasterSource([]), new RasterSource([])] }), { instanceOf: ConfigError });
+  t.throws(() => eng.setInputs({ in: [rasterSource([])] }), { instanceOf: ConfigError, message: /2 spike sources/ });
+  t.throws(() => eng.setInputs({ h: [rasterSource([]), rasterSource([])] }), { instanceOf: ConfigError });
   t.throws(() => eng.trains('h'), { instanceOf: ConfigError });
 });

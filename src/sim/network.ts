@@ -178,6 +178,8 @@ export class Network {
     const rng = this.rng.fork(`projection:${name}`);
     const syn = opts.connectivity.build(a.size, b.size, rng, a === b);
     const count = syn.col.length;
+    // keep the budget at what was built, not the upper estimate
+    this.synapseBytes -= Math.max(0, estimate - count) * (perSynapseDelay ? BYTES_PER_SYNAPSE_WITH_DELAY : BYTES_PER_SYNAPSE);
     const weight = this.synapseWeights(name, syn.rowPtr, syn.col, opts.weight, rng, syn.weight);
     let delay: Uint16Array | undefined;
     let delaySteps = 0;
@@ -187,7 +189,7 @@ export class Network {
       forEachSynapse(syn.rowPtr, syn.col, (s, i, j) => {
         delay![s] = this.delayToSteps(name, syn.delayMs ? syn.delayMs[s] : f!(rng, i, j));
       });
-      if (!perSynapseDelay) this.synapseBytes += 2 * count; // list-carried delays were not in the estimate
+      if (!perSynapseDelay) this.reserve(`delays of projection '${name}'`, 2 * count, count); // carried by the list, not in the estimate
     } else {
       delaySteps = this.delayToSteps(name, (opts.delay as number | undefined) ?? 0);
     }

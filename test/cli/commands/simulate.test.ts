@@ -33,10 +33,13 @@ test.serial('simulate cuba --json prints the documented fields', async (t) => {
   const again = JSON.parse((await cli('cuba', '--n', '800', '--duration', '0.1', '--json', '--kernel', 'js')).out);
   t.is(again.spikes, out.spikes, 'same seed, same spikes, either kernel');
   t.is(again.kernel, 'js-f64');
+  const cold = JSON.parse((await cli('cuba', '--n', '800', '--duration', '0.1', '--json', '--warmup', '0')).out);
+  t.is(cold.spikes, out.spikes, 'the warm-up run is discarded: same spikes');
+  t.is(cold.warmup_steps, 0);
 });
 
 test.serial('simulate: bad options give one line and exit code 2; --help documents the options', async (t) => {
-  for (const args of [['cuba', '--n', 'abc'], ['cuba', '--dt', '0'], ['cuba', '--duration', '-1'], ['cuba', '--bogus'], ['coba'], ['cuba', '--kernel', 'gpu']]) {
+  for (const args of [['cuba', '--n', 'abc'], ['cuba', '--dt', '0'], ['cuba', '--duration', '-1'], ['cuba', '--bogus'], ['coba'], ['cuba', '--kernel', 'gpu'], ['cuba', '--warmup', '1.5']]) {
     const r = await cli(...args);
     t.is(r.code, 2, args.join(' '));
     t.is(r.err.trim().split('\n').length, 1, r.err);

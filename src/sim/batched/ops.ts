@@ -14,9 +14,11 @@
  * scratch, reused), and skip zero inputs: binary spikes and ReLU outputs are mostly zero.
  *
  * The functions exported here are the plain-JavaScript path (`backend: 'cpu-js'`), also bundled
- * as `cpuOps`. Any other `BatchedOps` has the same methods and says in `backends` what runs each.
+ * as `cpuOps`. `createOps` / `createAsyncOps` (./create-ops.ts) give the same methods on gpu.js
+ * kernels, saying in `backends` what runs each.
  */
 import { invalidParam } from '../../errors.js';
+import { stepsOf } from '../../neurons/spec.js';
 
 /** The ops a batched backend provides. */
 export type OpName = 'accumulateInput' | 'outerAccumulate' | 'backwardInput' | 'lifStep' | 'traceUpdate';
@@ -323,7 +325,7 @@ export function lifConstants(p: LifParams): LifConstants {
     vRest: p.vRest,
     vReset: p.vReset,
     vTh: p.vTh,
-    refSteps: Math.round(p.tauRef / dt),
+    refSteps: stepsOf(p.tauRef, dt), // whole steps, rounded as Brian2's timestep() (and the LIF model)
     psiBeta,
   };
 }

@@ -226,7 +226,7 @@ export class BatchedEngine {
 
   /**
    * Per-copy spike sources for source populations: `inputs[name][b]` drives copy b. Sources not
-   * given here drive every copy with the network's own source. Takes effect at the next reset.
+   * given here drive every copy with the network's own source. Resets the engine (step 0).
    */
   setInputs(inputs: Record<string, SpikeSource[]>): void {
     const next = new Map<string, SpikeSource[]>();

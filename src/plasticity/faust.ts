@@ -12,7 +12,7 @@
  * Prototypes P_c (layer state, unit rows) are running means of same-class z:
  *   P_c <- normalise(mu P_c + (1 - mu) mean_{b: y_b = c} z_b)
  * Third factor, from the layer's own output only: m_j = dL/dh_j = (g_j - z_j (z.g)) / ||h||,
- *   g = dL/dz.  Rate mode: dW = a^T (m * relu'(u)) (the layer-local gradient); spiking mode:
+ *   g = dL/dz; for a silent output (h = 0) m_j = -SILENT_PUSH (raise activity).  Rate mode: dW = a^T (m * relu'(u)) (the layer-local gradient); spiking mode:
  *   the three-factor update of three-factor.ts.
  * Inference, one pass: score_c = sum_l s(z_l(x), P_{l,c}).
  */
@@ -36,6 +36,13 @@ export const faustLifSpec: RuleSpec = {
   reads: ['pre.spike', 'post.v', 'post.trace', 'layer.local', 'global.label'],
   writes: ['syn.w', 'syn.eligibility', 'layer.local'],
 };
+
+/**
+ * Third factor of every neuron for a sample whose layer output is all zero (a silent spiking layer,
+ * or all-dead ReLUs): m_j = -SILENT_PUSH, i.e. "more activity", so a layer that fell silent recovers
+ * instead of freezing (its loss has no gradient there). Local: it reads only the layer's output.
+ */
+export const SILENT_PUSH = 0.1;
 
 export interface FaustParams {
   temperature: number;
@@ -117,11 +124,15 @@ export function faustSignal(
         for (let j = 0; j < n; j++) g[j] += d * (z[negs[k] * n + j] - posVec(j));
       }
     }
-    // through the normalisation z = h / ||h||; a silent row takes g itself (norm treated as 1)
+    if (norm[b] === 0) {
+      // silent output: z and the loss gradient are undefined; the layer raises its own activity
+      for (let j = 0; j < n; j++) m[zo + j] = -SILENT_PUSH / B;
+      continue;
+    }
+    // through the normalisation z = h / ||h||
     let zg = 0;
     for (let j = 0; j < n; j++) zg += z[zo + j] * g[j];
-    const r = norm[b] > 0 ? norm[b] : 1;
-    for (let j = 0; j < n; j++) m[zo + j] = (g[j] - z[zo + j] * zg) / r / B;
+    for (let j = 0; j < n; j++) m[zo + j] = (g[j] - z[zo + j] * zg) / norm[b] / B;
   }
   // running-mean prototype update, after the loss so the anchor is not its own positive
   for (let c = 0; c < C; c++) {

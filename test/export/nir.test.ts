@@ -19,6 +19,7 @@ function rasters(net: NetworkIR, raster: Float64Array[]) {
 
 test('NIR export -> import -> simulate gives the same spikes as the original float network', async (t) => {
   const net = smallLifNet(3);
+  net.outputs = ['hid', 'out']; // a FAUST-style read-out of several layers: one Output node each
   const file = join(dir, 'small.nir');
   await exportNir(net, file);
   const { net: back } = await importNir(file);
@@ -27,6 +28,7 @@ test('NIR export -> import -> simulate gives the same spikes as the original flo
   const b = rasters(back, raster);
   t.true(a.spikes > 10, `the test network must spike (got ${a.spikes})`);
   for (const p of ['hid', 'out']) t.deepEqual(b.raster![p], a.raster![p], p);
+  t.deepEqual(back.outputs, ['hid', 'out']);
   t.deepEqual(back.projections.map((p) => [p.name, p.receptor, p.delaySteps]), [
     ['in_hid', 'exc', 0],
     ['hid_hid', 'inh', 2],

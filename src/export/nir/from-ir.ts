@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * IR -> NIR graph. Layout and conventions (shared/reference/nir-format.md §6):
- * - nodes `input` and `output`, one Affine per projection (weights (post, pre) float32), one
+ * - nodes `input` and `output` (plus `output_<population>` for further read-out populations), one Affine per projection (weights (post, pre) float32), one
  *   neuron node per population, edges in topological order (the IR's projection order);
  * - time in SECONDS (graph metadata: dt, time_unit = 's'); per-neuron float32 arrays, never scalars;
  *   all-zero v_reset omitted (readable by every nir release);
@@ -119,10 +119,13 @@ function uniqueName(base: string, used: Set<string>): string {
 /** Builds the NIR graph of a network. */
 export function irToNir(net: NetworkIR): NirFile {
   const pops = checkNetwork(net);
-  if (net.inputs.length !== 1 || net.outputs.length !== 1)
-    throw new ExportError(`NIR export needs exactly one input and one output population (found ${net.inputs.length} and ${net.outputs.length})`);
+  if (net.inputs.length !== 1) throw new ExportError(`NIR export needs exactly one input population (found ${net.inputs.length})`);
+  if (net.outputs.length < 1) throw new ExportError('NIR export needs at least one output population');
   if (!(net.dt > 0)) throw new ExportError('NIR export needs a spiking network (dt > 0); this network is a rate network (dt = 0)');
-  const used = new Set(['input', 'output']);
+  // The last output population feeds the node `output`; any others (e.g. FAUST's read-out of every
+  // hidden layer) feed their own Output nodes `output_<population>`.
+  const outNames = net.outputs.map((o, k) => (k === net.outputs.length - 1 ? 'output' : `output_${o.replace(/\//g, '_')}`));
+  const used = new Set(['input', ...outNames]);
   const nodeOf = new Map<string, string>();
   const nodes: Record<string, NirNode> = {};
   const inPop = pops.get(net.inputs[0])!;
@@ -163,9 +166,11 @@ export function irToNir(net: NetworkIR): NirFile {
     }
     edges.push([last, nodeOf.get(pr.post)!]);
   }
-  const outPop = pops.get(net.outputs[0])!;
-  nodes.output = { type: 'Output', fields: { shape: { data: Float64Array.of(outPop.size), shape: [1], dtype: '<q' } }, metadata: { ffsnn_population: outPop.name } };
-  edges.push([nodeOf.get(outPop.name)!, 'output']);
+  net.outputs.forEach((o, k) => {
+    const outPop = pops.get(o)!;
+    nodes[outNames[k]] = { type: 'Output', fields: { shape: { data: Float64Array.of(outPop.size), shape: [1], dtype: '<q' } }, metadata: { ffsnn_population: outPop.name } };
+    edges.push([nodeOf.get(outPop.name)!, outNames[k]]);
+  });
   return {
     version: NIR_VERSION,
     graph: {

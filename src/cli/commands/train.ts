@@ -31,7 +31,7 @@ options:
   --resume                     continue from DIR/checkpoint.ffsnn (same result as an uninterrupted run)
   --hidden N,N,...             hidden layer sizes (default 500,500)
   --batch N                    mini-batch size (default 50)
-  --lr X                       learning rate (default 0.001; spiking BP 0.005)
+  --lr X                       learning rate (default 0.001; spiking BP 0.005, STDP 0.0001)
   --optimizer adam|sgd         (default adam)
   --lr-schedule cosine|constant  cosine: from lr down to lr/20 at the last epoch (default cosine)
   --train-fraction F           use this share of the training set, stratified and fixed (default 1)

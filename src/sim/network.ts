@@ -173,10 +173,32 @@ export class Network {
     const perSynapseDelay = typeof opts.delay === 'function';
     const estimate = opts.connectivity.estimate(a.size, b.size);
     const bytes = estimate * (perSynapseDelay ? BYTES_PER_SYNAPSE_WITH_DELAY : BYTES_PER_SYNAPSE) + 4 * (a.size + 1);
+    const budgetBefore = this.synapseBytes;
     this.reserve(`projection '${name}' (${estimate.toLocaleString('en-US')} synapses)`, bytes, estimate);
+    try {
+      const proj = this.buildCsr(name, a.size, b.size, a === b, receptor, pre, post, opts, estimate, perSynapseDelay);
+      this.projections.push(proj);
+      return proj;
+    } catch (err) {
+      this.synapseBytes = budgetBefore; // nothing of a refused projection stays counted
+      throw err;
+    }
+  }
 
+  private buildCsr(
+    name: string,
+    nPre: number,
+    nPost: number,
+    self: boolean,
+    receptor: Receptor,
+    pre: string,
+    post: string,
+    opts: { connectivity: Connectivity; weight: WeightInit; delay?: DelayInit },
+    estimate: number,
+    perSynapseDelay: boolean,
+  ): CsrProjection {
     const rng = this.rng.fork(`projection:${name}`);
-    const syn = opts.connectivity.build(a.size, b.size, rng, a === b);
+    const syn = opts.connectivity.build(nPre, nPost, rng, self);
     const count = syn.col.length;
     // keep the budget at what was built, not the upper estimate
     this.synapseBytes -= Math.max(0, estimate - count) * (perSynapseDelay ? BYTES_PER_SYNAPSE_WITH_DELAY : BYTES_PER_SYNAPSE);
@@ -193,12 +215,7 @@ export class Network {
     } else {
       delaySteps = this.delayToSteps(name, (opts.delay as number | undefined) ?? 0);
     }
-    const proj: CsrProjection = {
-      format: 'csr', name, pre, post, nPre: a.size, nPost: b.size, receptor,
-      rowPtr: syn.rowPtr, col: syn.col, weight, delay, delaySteps,
-    };
-    this.projections.push(proj);
-    return proj;
+    return { format: 'csr', name, pre, post, nPre, nPost, receptor, rowPtr: syn.rowPtr, col: syn.col, weight, delay, delaySteps };
   }
 
   /** Dense all-to-all projection with a pre-major [pre][post] weight matrix. */

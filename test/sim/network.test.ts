@@ -49,3 +49,12 @@ test('invalid construction raises typed errors naming the field', (t) => {
   t.throws(() => net.connect('A', 'A', { connectivity: oneToOne(), weight: 1, delay: -1 }), { instanceOf: ConfigError, message: /'delay' = -1/ });
   t.throws(() => net.connectDense('A', 'A', { weight: new Float32Array(5) }), { instanceOf: ConfigError });
 });
+
+test('a projection that fails while building leaves the memory budget as it was', (t) => {
+  const net = new Network({ dt: 0.1, memoryLimitBytes: 10_000 });
+  net.addNeurons('A', 10, 'LIF');
+  t.throws(() => net.connect('A', 'A', { connectivity: fixedProbability(0.5), weight: 1, delay: () => -1 }), { instanceOf: ConfigError });
+  t.is(net.synapseBytes, 0);
+  const ok = net.connect('A', 'A', { connectivity: oneToOne(), weight: 1 });
+  t.is(net.synapseBytes, 8 * ok.col.length + 4 * 11);
+});

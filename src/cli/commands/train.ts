@@ -155,15 +155,15 @@ export async function run(argv: string[]): Promise<number> {
     }
     state = startRun(config);
   }
+  if (state.epoch >= state.config.epochs) {
+    throw new ConfigError(`the checkpoint in ${out} has already completed ${state.epoch} of ${state.config.epochs} epochs; pass a larger --epochs to continue`);
+  }
   data ??= loadDataset(state.config.dataset, true);
   const train = trainingSplit(state.config, data);
   mkdirSync(out, { recursive: true });
   writeJson(join(out, 'config.json'), state.config);
   const ops = await createOps({ backend: o.backend });
   const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
-  if (state.epoch >= state.config.epochs) {
-    throw new ConfigError(`the checkpoint in ${out} has already completed ${state.epoch} of ${state.config.epochs} epochs; pass a larger --epochs to continue`);
-  }
   while (state.epoch < state.config.epochs) {
     const m = runEpoch(state, train, data.test, ops, (p) => progress.update(p));
     progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);

@@ -12,6 +12,8 @@ export interface WasmPopulation {
   /**
    * Advances every neuron one step with the model's coefficients; returns the spike count.
    * `hasInput` false promises that the external input state is all zero (skips reading it).
+   * The coefficients are copied in when `c` is a different array from the last call or after
+   * `sync()`; pass a new array (or call sync) after changing them in place.
    */
   step(c: Float64Array, hasInput: boolean): number;
   /** Re-reads state written from outside (e.g. between runs) before the next step. */

@@ -7,7 +7,7 @@
  * To keep the per-neuron loop minimal, refractoriness is handled off the hot loop, on a list of
  * the (few) refractory neurons kept next to the `refr` counters:
  *
- *   1. held[q] = v[list[q]] for every refractory neuron q            (JS, O(refractory))
+ *   1. each refractory neuron q holds the v it had when it entered the list (JS, O(refractory))
  *   2. for every neuron, in SIMD (wasm):
  *        e, g = ge, gi;   ge = e * de;   gi = g * di
  *        v    = ((vInf + (v - vInf) * dm) + e * ce) + g * ci,    vInf = vRest + r * iExt
@@ -149,13 +149,15 @@ export function createLifWasm(n: number): WasmPopulation | null {
   const candidates = new Uint32Array(buf, lay.cand, n);
   const state: NeuronState = {};
   for (const name of vars) state[name] = new Float64Array(buf, lay[name], n);
-  // refractory bookkeeping stays in JS memory: counters, the list of refractory neurons, held v
+  // refractory bookkeeping stays in JS memory: counters, the list of refractory neurons and the v
+  // each holds (its v when it entered the list: vReset after a spike, the current v at sync)
   const refr = (state.refr = new Float64Array(n));
   const v = state.v;
   const spikes = new Uint32Array(n);
   const list = new Uint32Array(n);
   const held = new Float64Array(n);
   let listLen = 0;
+  let lastC: Float64Array | null = null;
 
   return {
     kernel: 'wasm-simd-f64x2',
@@ -163,12 +165,20 @@ export function createLifWasm(n: number): WasmPopulation | null {
     spikes,
     sync() {
       listLen = 0;
-      for (let i = 0; i < n; i++) if (refr[i] > 0) list[listLen++] = i;
+      lastC = null;
+      for (let i = 0; i < n; i++) {
+        if (refr[i] > 0) {
+          list[listLen] = i;
+          held[listLen++] = v[i];
+        }
+      }
     },
     step(c: Float64Array, hasInput: boolean): number {
-      coeffs.set(c);
+      if (c !== lastC) {
+        coeffs.set(c);
+        lastC = c;
+      }
       const len = listLen;
-      for (let q = 0; q < len; q++) held[q] = v[list[q]];
       const k = kernel(n, hasInput ? 1 : 0);
       const vReset = c[LIF_C.vReset];
       const refSteps = c[LIF_C.refr];
@@ -184,9 +194,17 @@ export function createLifWasm(n: number): WasmPopulation | null {
       for (let q = 0; q < len; q++) {
         const i = list[q];
         v[i] = held[q];
-        if (--refr[i] > 0) list[w++] = i;
+        if (--refr[i] > 0) {
+          list[w] = i;
+          held[w++] = held[q];
+        }
       }
-      if (refSteps > 0) for (let q = 0; q < m; q++) list[w++] = spikes[q];
+      if (refSteps > 0) {
+        for (let q = 0; q < m; q++) {
+          list[w] = spikes[q];
+          held[w++] = vReset;
+        }
+      }
       listLen = w;
       return m;
     },

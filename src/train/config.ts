@@ -12,7 +12,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   dataset: 'mnist-embedded',
   sizes: [784, 500, 500],
   classes: 10,
-  steps: 10,
+  steps: 14,
   encoding: 'poisson',
   inputRate: 1,
   activity: 'spike-count',

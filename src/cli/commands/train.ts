@@ -18,7 +18,7 @@ export const help = `usage: ffsnn train [options]
 
 Trains a layered network and writes a run directory (--out) holding checkpoint.ffsnn (after every
 epoch, atomically), metrics.json (per epoch; test_accuracy of the final model, a fraction) and
-config.json. With no flags: spiking FAUST, 784-500-500 LIF, 10 Poisson steps, on the embedded
+config.json. With no flags: spiking FAUST, 784-500-500 LIF, 14 Poisson steps, on the embedded
 MNIST split (8,000 train / 2,000 test).
 
 options:
@@ -35,7 +35,7 @@ options:
   --optimizer adam|sgd         (default adam)
   --lr-schedule cosine|constant  cosine: from lr down to lr/20 at the last epoch (default cosine)
   --train-fraction F           use this share of the training set, stratified and fixed (default 1)
-  --steps T                    spiking: time steps per sample (default 10)
+  --steps T                    spiking: time steps per sample (default 14)
   --encoding poisson|latency   spiking: input encoding (default poisson)
   --input-rate P               spiking, poisson: spike probability per step at intensity 1 (default 1)
   --activity spike-count|trace spiking: layer output (default spike-count)

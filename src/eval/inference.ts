@@ -7,7 +7,7 @@
 import type { Split } from '../data/dataset.js';
 import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
 import type { Rng } from '../sim/rng.js';
-import { overlayLabel } from '../plasticity/ff.js';
+import { goodness, overlayLabel } from '../plasticity/ff.js';
 import {
   encodeBatch,
   forwardLif,
@@ -73,14 +73,8 @@ export function scoreBatch(model: Model, x: Float32Array, B: number, rng: Rng, o
     for (let cand = 0; cand < C; cand++) {
       for (let b = 0; b < B; b++) overlayLabel(xl, dim, b, cand, C);
       const hs = run(xl);
-      hs.forEach((h, l) => {
-        const n = sizes[l + 1];
-        for (let b = 0; b < B; b++) {
-          let s = 0;
-          for (let j = 0; j < n; j++) s += h[b * n + j] * h[b * n + j];
-          out[b * C + cand] += s / n;
-        }
-      });
+      // score of candidate `cand` for row b sits at out[b * C + cand]
+      hs.forEach((h, l) => goodness(h, B, sizes[l + 1], out.subarray(cand), C));
     }
     return;
   }

@@ -63,6 +63,16 @@ export function ffLifUpdate(sig: SignalContext, sh: Shape, theta: number, k: Ker
   return loss;
 }
 
+/** Goodness per sample, G = mean_j h_j^2 (FF's layer aggregate), added into out[b * stride]. */
+export function goodness<T extends Float32Array | Float64Array>(h: Float32Array, B: number, n: number, out: T, stride = 1): T {
+  for (let b = 0; b < B; b++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += h[b * n + j] * h[b * n + j];
+    out[b * stride] += s / n;
+  }
+  return out;
+}
+
 /** Overlays the one-hot label on the first `classes` inputs (Hinton's supervised MNIST setup). */
 export function overlayLabel(x: Float32Array, dim: number, b: number, label: number, classes: number): void {
   for (let c = 0; c < classes; c++) x[b * dim + c] = c === label ? 1 : 0;

@@ -7,8 +7,8 @@ import { ConfigError } from '../errors.js';
 import type { BatchedOps } from '../sim/batched/ops.js';
 import { bpLifUpdate, bpRateUpdate, bpLifSpec, bpRateSpec } from './bp.js';
 import { faustLifSpec, faustLifUpdate, faustRateSpec, faustRateUpdate, type FaustParams } from './faust.js';
-import { ffLifSpec, ffLifUpdate, ffRateSpec, ffRateUpdate } from './ff.js';
-import { activityWeights, layerSizes, type LifLayerRecord, type Model, type ModelConfig, type RateLayerRecord } from './model.js';
+import { ffLifSpec, ffLifUpdate, ffRateSpec, ffRateUpdate, goodness } from './ff.js';
+import { activityWeights, layerSizes, lifConstantsOf, type LifLayerRecord, type Model, type ModelConfig, type RateLayerRecord } from './model.js';
 import type { ReadRecorder, RuleSpec, SignalContext } from './signals.js';
 import { stdpSpec, stdpUpdate } from './stdp.js';
 import type { Grad, Kernel } from './three-factor.js';
@@ -38,26 +38,14 @@ export interface BatchRecord {
   lif?: LifLayerRecord[];
 }
 
+/** The synaptic kernel of the three-factor eligibility: the simulation's own LIF propagator constants. */
 export function kernelOf(c: ModelConfig): Kernel {
-  const aMem = Math.exp(-c.dt / c.tauMem);
-  const aSyn = Math.exp(-c.dt / c.tauSyn);
-  const kSyn = Math.abs(c.tauSyn - c.tauMem) < 1e-9 * c.tauMem ? (c.dt / c.tauMem) * aMem : (c.tauSyn / (c.tauSyn - c.tauMem)) * (aSyn - aMem);
-  return { aMem, aSyn, kSyn, w: activityWeights(c) };
+  const k = lifConstantsOf(c);
+  return { aMem: k.aMem, aSyn: k.aExc, kSyn: k.kExc, w: activityWeights(c) };
 }
 
 function faustParams(c: ModelConfig): FaustParams {
   return { temperature: c.temperature, positives: c.positives, protoMomentum: c.protoMomentum, classes: c.classes };
-}
-
-/** Goodness per sample: mean of squared activity (FF's layer aggregate). */
-function goodness(h: Float32Array, B: number, n: number): Float64Array {
-  const g = new Float64Array(B);
-  for (let b = 0; b < B; b++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += h[b * n + j] * h[b * n + j];
-    g[b] = s / n;
-  }
-  return g;
 }
 
 /**
@@ -103,7 +91,7 @@ export function applyRule(model: Model, batch: BatchRecord, grads: Grad[], ops: 
       losses.push(c.neuron === 'rate' ? faustRateUpdate(wrap(full), sh, p, grads[l], ops) : faustLifUpdate(wrap(full), sh, p, kernelOf(c), grads[l], ops));
     } else if (c.rule === 'ff') {
       const h = (c.neuron === 'rate' ? batch.rate![l].h : batch.lif![l].h) as Float32Array;
-      const full = { ...ctx, 'layer.local': { goodness: goodness(h, B, sh.nOut) } };
+      const full = { ...ctx, 'layer.local': { goodness: goodness(h, B, sh.nOut, new Float64Array(B)) } };
       losses.push(c.neuron === 'rate' ? ffRateUpdate(wrap(full), sh, c.ffTheta, grads[l], ops) : ffLifUpdate(wrap(full), sh, c.ffTheta, kernelOf(c), grads[l], ops));
     } else {
       losses.push(stdpUpdate(wrap(ctx), sh, kernelOf(c), grads[l], ops));

@@ -12,8 +12,9 @@
  * Prototypes P_c (layer state, unit rows) are running means of same-class z:
  *   P_c <- normalise(mu P_c + (1 - mu) mean_{b: y_b = c} z_b)
  * Third factor, from the layer's own output only: m_j = dL/dh_j = (g_j - z_j (z.g)) / ||h||,
- *   g = dL/dz; for a silent output (h = 0) m_j = -SILENT_PUSH (raise activity).  Rate mode: dW = a^T (m * relu'(u)) (the layer-local gradient); spiking mode:
- *   the three-factor update of three-factor.ts.
+ *   g = dL/dz; for a silent output (h = 0) m_j = -SILENT_PUSH (raise activity).
+ * Rate mode: dW = a^T (m * relu'(u)) (the layer-local gradient); spiking mode: the three-factor
+ *   update of three-factor.ts.
  * Inference, one pass: score_c = sum_l s(z_l(x), P_{l,c}).
  */
 import type { BatchedOps } from '../sim/batched/ops.js';
@@ -38,9 +39,10 @@ export const faustLifSpec: RuleSpec = {
 };
 
 /**
- * Third factor of every neuron for a sample whose layer output is all zero (a silent spiking layer,
- * or all-dead ReLUs): m_j = -SILENT_PUSH, i.e. "more activity", so a layer that fell silent recovers
- * instead of freezing (its loss has no gradient there). Local: it reads only the layer's output.
+ * Third factor of every neuron for a sample whose layer output is all zero: m_j = -SILENT_PUSH,
+ * i.e. "more activity", so a spiking layer that fell silent recovers through the surrogate instead
+ * of freezing (its loss has no gradient there; in rate mode the ReLU mask removes it). Local: it
+ * reads only the layer's output.
  */
 export const SILENT_PUSH = 0.1;
 

@@ -41,6 +41,7 @@ options:
   --activity spike-count|trace spiking: layer output (default spike-count)
   --temperature X              FAUST temperature (default 0.1)
   --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
+  --ff-theta X                 FF goodness threshold (mean squared activity, default 1)
   --backend auto|cpu|gpu|webasm|gpujs-cpu  batched-ops backend (default: FFSNN_BACKEND, else auto)
   --json                       print the final metrics as JSON instead of progress lines`;
 
@@ -64,6 +65,7 @@ const OPTIONS = {
   activity: { type: 'string' },
   temperature: { type: 'string' },
   positives: { type: 'string' },
+  'ff-theta': { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -140,6 +142,8 @@ export async function run(argv: string[]): Promise<number> {
     const temp = numberOption('temperature', o.temperature, { exclusiveMin: 0 });
     if (temp !== undefined) partial.temperature = temp;
     if (o.positives !== undefined) partial.positives = o.positives as RunConfig['positives'];
+    const theta = numberOption('ff-theta', o['ff-theta'], { exclusiveMin: 0 });
+    if (theta !== undefined) partial.ffTheta = theta;
     data = loadDataset(partial.dataset ?? 'mnist-embedded', true);
     partial.sizes = [data.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];
     partial.classes = data.classes;

@@ -47,7 +47,7 @@ export interface ModelConfig {
   protoMomentum: number;
   /** FF: goodness threshold (per neuron, mean squared activity). */
   ffTheta: number;
-  /** Rate input scale in the inputs of FAUST/FF layers: a = inputScale * sqrt(n) * y/||y||. */
+  /** Multiplies the Kaiming-uniform bound sqrt(6 / nIn) of the initial weights. */
   initScale: number;
 }
 
@@ -130,8 +130,8 @@ export function normaliseRows(x: Float32Array, B: number, n: number, out: Float3
 }
 
 /**
- * Rate forward pass through `count` layers (all by default). `linearLast` leaves the last layer
- * without ReLU (BP's output logits).
+ * Rate forward pass through `count` layers (all by default). BP's output layer stays linear
+ * (its logits).
  */
 export function forwardRate(model: Model, x: Float32Array, B: number, ops: BatchedOps = cpuOps, count?: number): RateLayerRecord[] {
   const { config, state } = model;

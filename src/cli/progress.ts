@@ -3,15 +3,9 @@
  * Training progress: a one-line bar redrawn in place on a terminal (epoch, loss, accuracy,
  * samples/s, ETA of the whole run); plain lines (one per quarter epoch) when output is not a TTY.
  */
-export interface ProgressInfo {
-  epoch: number;
-  epochs: number;
-  done: number;
-  total: number;
-  loss: number;
-  accuracy: number | null;
-  samplesPerS: number;
-}
+import type { BatchProgress } from '../train/trainer.js';
+
+export type ProgressInfo = BatchProgress;
 
 export function formatDuration(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '--:--';

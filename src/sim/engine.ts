@@ -15,6 +15,7 @@ import { MemoryLimitError, invalidParam } from '../errors.js';
 import type { NeuronModel, NeuronState, WasmPopulation } from '../neurons/model.js';
 import { getNeuronModel } from '../neurons/registry.js';
 import { initialValue } from '../neurons/spec.js';
+import { flushRing, maxDelaySteps, type DelayRing } from './delay-ring.js';
 import type { Monitor } from './monitors.js';
 import type { Network, Population, Projection } from './network.js';
 
@@ -55,11 +56,7 @@ interface PopRuntime {
   monitors: Monitor[];
 }
 
-interface Ring {
-  target: Float64Array;
-  slots: number;
-  buf: Float64Array;
-}
+type Ring = DelayRing<Float64Array>;
 
 export class EventDrivenEngine {
   readonly backend = 'cpu-event' as const;
@@ -94,7 +91,7 @@ export class EventDrivenEngine {
     this.reset();
     let ringBytes = 0;
     for (const proj of net.projections) {
-      const maxDelay = proj.format === 'csr' && proj.delay ? max16(proj.delay) : proj.delaySteps;
+      const maxDelay = maxDelaySteps(proj);
       const hasRing = (proj.format === 'csr' && proj.delay !== undefined) || maxDelay > 0;
       if (!hasRing) continue;
       const post = this.pops.get(proj.post)!;
@@ -175,7 +172,7 @@ export class EventDrivenEngine {
         }
       }
       for (const d of deliveries) events += d(t);
-      for (const rt of ringOwners) for (const ring of rt.rings.values()) flushRing(ring, t, rt.pop.size);
+      for (const rt of ringOwners) for (const ring of rt.rings.values()) flushRing(ring, t);
       for (const rt of this.order) {
         for (const m of rt.monitors) m.record(t, rt.spikes, rt.nSpikes, rt.state);
       }
@@ -266,21 +263,4 @@ function ringSlot(ring: Ring, t: number, n: number): Float64Array {
 }
 
 /** Adds the slot due at step t into the receptor state and clears it. */
-function flushRing(ring: Ring, t: number, n: number): void {
-  const base = (t % ring.slots) * n;
-  const buf = ring.buf;
-  const dst = ring.target;
-  for (let j = 0; j < n; j++) {
-    const x = buf[base + j];
-    if (x !== 0) {
-      dst[j] += x;
-      buf[base + j] = 0;
-    }
-  }
-}
 
-function max16(a: Uint16Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
-  return m;
-}

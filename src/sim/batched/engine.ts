@@ -36,6 +36,7 @@ import { IF_C } from '../../neurons/if/index.js';
 import { IZH_C } from '../../neurons/izhikevich/index.js';
 import { GpuKernels, backendInfo, type BackendInfo } from '../backends/gpu.js';
 import { getImpl, registerImpl } from '../backends/registry.js';
+import { flushRing, maxDelaySteps, type DelayRing } from '../delay-ring.js';
 import type { Network, Population, Projection, SpikeSource } from '../network.js';
 import { addRows } from './ops.js';
 import { accumulateInputKernel } from './kernels.js';
@@ -88,12 +89,8 @@ interface PopRt {
   rings: Map<string, Ring>;
 }
 
-interface Ring {
-  target: Float32Array;
-  slots: number;
-  /** [slot][b * N + j] */
-  buf: Float32Array;
-}
+/** buf is [slot][b * N + j]. */
+type Ring = DelayRing<Float32Array>;
 
 /** One step of a model on the kernel path: named kernels, then state writes. */
 type KernelPlan = (run: (name: string, fn: KernelFunction, args: unknown[], types: string[]) => Float32Array, s: BatchedState, c: Float32Array) => Float32Array;
@@ -186,7 +183,7 @@ export class BatchedEngine {
     this.emitBuf = new Uint32Array(maxSize);
     this.allocateState();
     for (const proj of net.projections) {
-      const maxDelay = proj.format === 'csr' && proj.delay ? max16(proj.delay) : proj.delaySteps;
+      const maxDelay = maxDelaySteps(proj);
       if (!((proj.format === 'csr' && proj.delay !== undefined) || maxDelay > 0)) continue;
       const post = this.pops.get(proj.post)!;
       const varName = receptorVar(post, proj);
@@ -477,21 +474,4 @@ function receptorVar(post: PopRt, proj: Projection): string {
 }
 
 /** Adds the slot due at step t (all copies) into the receptor state and clears it. */
-function flushRing(ring: Ring, t: number): void {
-  const len = ring.target.length;
-  const base = (t % ring.slots) * len;
-  const buf = ring.buf, dst = ring.target;
-  for (let j = 0; j < len; j++) {
-    const x = buf[base + j];
-    if (x !== 0) {
-      dst[j] += x;
-      buf[base + j] = 0;
-    }
-  }
-}
 
-function max16(a: Uint16Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
-  return m;
-}

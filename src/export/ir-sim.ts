@@ -254,15 +254,33 @@ function isArrayLike(x: StepInput): x is ArrayLike<number> {
 }
 
 /** One forward pass of a rate network (dt = 0): y = relu(W x + b) layer by layer, in population order. */
+/** metadata.layerInputs of a rate network whose layers length-normalise their input (src/io/to-ir.ts). */
+export const L2_LAYER_INPUTS = 'l2-normalised, scaled by sqrt(n)';
+
+function lengthNormalised(y: Float64Array): Float64Array {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i] * y[i];
+  const f = s > 0 ? Math.sqrt(y.length / s) : 0;
+  return y.map((v) => v * f);
+}
+
 export function forwardRate(net: NetworkIR, x: ArrayLike<number>): Record<string, Float64Array> {
   const pops = checkNetwork(net);
+  // Rate FAUST/FF layers see their input length-normalised (a = sqrt(n) y / ||y||), recorded by the trainer.
+  const normalised = net.metadata.layerInputs === L2_LAYER_INPUTS;
   const act: Record<string, Float64Array> = { [net.inputs[0]]: Float64Array.from(x) };
+  const seen: Record<string, Float64Array> = {};
+  const inputOf = (name: string): Float64Array | undefined => {
+    const y = act[name];
+    if (!y || !normalised) return y;
+    return (seen[name] ??= lengthNormalised(y));
+  };
   for (const p of net.populations) {
     if (p.model === 'Input') continue;
     if (p.model !== 'ReLU') throw new NoImplementationError(`model '${p.model}' in a rate (dt = 0) network`, ['ReLU']);
     const y = new Float64Array(p.size);
     for (const pr of net.projections.filter((q) => q.post === p.name)) {
-      const a = act[pr.pre];
+      const a = inputOf(pr.pre);
       if (!a) throw new ConfigError(`rate network: projection '${pr.name}' reads '${pr.pre}' before it is computed (recurrence needs dt > 0)`);
       const nPre = pops.get(pr.pre)!.size;
       for (let i = 0; i < nPre; i++) if (a[i] !== 0) forEachSynapse({ ...pr, delaySteps: 0 }, nPre, p.size, i, (j, w) => (y[j] += w * a[i]));

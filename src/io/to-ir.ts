@@ -11,6 +11,7 @@
  * neuron model, so it is recorded in metadata.layerInputs for the IR simulator and exporters.
  */
 import type { NetworkIR, PopulationIR, ProjectionIR, ReadoutIR } from '../export/ir.js';
+import { L2_LAYER_INPUTS } from '../export/ir-sim.js';
 import { transposeWeights } from '../sim/batched/ops.js';
 import { layerSizes, normalisesInputs, type Model } from '../plasticity/model.js';
 import { ruleSpec } from '../plasticity/rules.js';
@@ -83,7 +84,7 @@ export function toIR(model: Model, name = 'ffsnn-model'): NetworkIR {
       : { kind: 'analog', steps: 1, params: {} },
     readout,
     metadata: {
-      layerInputs: !lif && normalisesInputs(c) ? 'l2-normalised, scaled by sqrt(n)' : 'raw',
+      layerInputs: !lif && normalisesInputs(c) ? L2_LAYER_INPUTS : 'raw',
       inputScale: 'pixels in [0, 1]',
       // FF: the one-hot label overwrites inputs 0..classes-1 in each candidate pass
       ...(c.rule === 'ff' ? { labelOverlay: { inputs: c.classes, value: 1 }, goodness: 'mean of squared activity per layer' } : {}),

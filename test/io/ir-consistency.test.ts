@@ -5,9 +5,9 @@
  * counts as the training forward pass, and the same FAUST prediction from the IR's readout.
  */
 import test from 'ava';
-import { simulateIR } from '../../src/export/ir-sim.js';
+import { L2_LAYER_INPUTS, forwardRate as forwardRateIR, simulateIR } from '../../src/export/ir-sim.js';
 import { toIR } from '../../src/io/to-ir.js';
-import { encodeBatch, forwardLif, initModel } from '../../src/plasticity/model.js';
+import { encodeBatch, forwardLif, forwardRate, initModel } from '../../src/plasticity/model.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { Rng } from '../../src/sim/rng.js';
 
@@ -31,4 +31,24 @@ test('spiking model: IR simulation reproduces the training forward pass spike co
     }
   }
   t.true(total > 0, 'the network spiked');
+});
+
+test('rate FAUST model: the IR rate simulation (length-normalised layer inputs) reproduces the training activations', (t) => {
+  const config = resolveConfig({ sizes: [30, 12, 9], classes: 3, neuron: 'rate' });
+  const model = initModel(config, new Rng(11).fork('init'));
+  const B = 3;
+  const rng = new Rng(4);
+  const x = new Float32Array(B * 30).map(() => rng.uniform());
+  const recs = forwardRate(model, x, B);
+  const ir = toIR(model);
+  t.is(ir.metadata.layerInputs, L2_LAYER_INPUTS);
+  for (let b = 0; b < B; b++) {
+    const act = forwardRateIR(ir, x.subarray(b * 30, (b + 1) * 30));
+    for (const [l, name] of ['h1', 'h2'].entries()) {
+      const n = config.sizes[l + 1];
+      const mine = recs[l].h.subarray(b * n, (b + 1) * n);
+      const err = Math.max(...Array.from(mine, (v, j) => Math.abs(v - act[name][j])));
+      t.true(err < 1e-4 * (1 + Math.max(...mine)), `sample ${b} layer ${name}: max error ${err}`);
+    }
+  }
 });

@@ -9,8 +9,16 @@ import { ConfigError } from '../errors.js';
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
 
 export function parseOptions<T extends OptionSpec>(argv: string[], options: T, allowPositionals = false) {
+  // parseArgs takes '--epochs -1' for two options; join a negative number to its option so that the
+  // value is validated (and refused with its name) like any other.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
+    if (options[name]?.type === 'string' && /^-\d|^-\.\d/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (err) {
     throw new ConfigError((err as Error).message.split('\n')[0]);
   }

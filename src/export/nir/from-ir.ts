@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * IR -> NIR graph. Layout and conventions (shared/reference/nir-format.md §6):
- * - nodes `input` and `output` (plus `output_<population>` for further read-out populations), one Affine per projection (weights (post, pre) float32), one
+ * - nodes `input` and `output` (plus `<population>_output` for further read-out populations), one Affine per projection (weights (post, pre) float32), one
  *   neuron node per population, edges in topological order (the IR's projection order);
  * - time in SECONDS (graph metadata: dt, time_unit = 's'); per-neuron float32 arrays, never scalars;
  *   all-zero v_reset omitted (readable by every nir release);
@@ -123,8 +123,8 @@ export function irToNir(net: NetworkIR): NirFile {
   if (net.outputs.length < 1) throw new ExportError('NIR export needs at least one output population');
   if (!(net.dt > 0)) throw new ExportError('NIR export needs a spiking network (dt > 0); this network is a rate network (dt = 0)');
   // The last output population feeds the node `output`; any others (e.g. FAUST's read-out of every
-  // hidden layer) feed their own Output nodes `output_<population>`.
-  const outNames = net.outputs.map((o, k) => (k === net.outputs.length - 1 ? 'output' : `output_${o.replace(/\//g, '_')}`));
+  // hidden layer) feed their own Output nodes `<population>_output` (not `output_<population>`, the name nir.read gives the Output nodes it inserts itself).
+  const outNames = net.outputs.map((o, k) => (k === net.outputs.length - 1 ? 'output' : `${o.replace(/\//g, '_')}_output`));
   const used = new Set(['input', ...outNames]);
   const nodeOf = new Map<string, string>();
   const nodes: Record<string, NirNode> = {};

@@ -8,6 +8,7 @@
  *
  *   node --import tsx bench/batched-ops.ts [--quick]
  *   FFSNN_BENCH_KERNEL=webgpu node --import tsx bench/batched-ops.ts      (needs a WebGPU adapter)
+ *   FFSNN_BENCH_KERNEL=wasm-simd node --import tsx bench/batched-ops.ts   (our WebAssembly SIMD products)
  *
  * Measured 2026-11-27 on an NVIDIA H100 machine (16 cores), WebGPU through Dawn (webgpu 0.2.9),
  * cpu-js baseline in the same run, ms per call (cpu-js / webgpu):
@@ -16,6 +17,10 @@
  *   backwardInput   B=200 784x500 dense: 113.5 / 1.65;  B=10: 9.4 / 1.14
  *   lifStep         B=100 N=500: 0.59 / 0.97;  traceUpdate B=100 N=500: 0.17 / 0.42
  * hence createAsyncOps on 'auto' runs the products on WebGPU and lifStep/traceUpdate in plain JS.
+ * FFSNN_BENCH_KERNEL=wasm-simd --quick, 2026-11-27, 2-core machine with another job on one core
+ * (noisy), ms per call (cpu-js / wasm-simd): accumulateInput B=100 784x500 50%: 45.3 / 17.1;
+ * outerAccumulate B=100 50%: 41.7 / 7.7; backwardInput B=100 dense: 80.0 / 7.4;
+ * accumulateInput B=10 5%: 0.92 / 0.75.
  */
 import { Rng } from '../src/sim/rng.js';
 import { cpuOps, lifConstants, type BatchedOps } from '../src/sim/batched/ops.js';
@@ -87,7 +92,7 @@ for (const B of Bs) {
   row('lifStep', `B=${B} N=500 (+psi)`, await timeMs(() => cpuOps.lifStep(c, a.v, a.ie, a.ii, a.r, a.s, a.p)), await timeMs(() => kernel.lifStep(c, b.v, b.ie, b.ii, b.r, b.s, b.p)), kernel.backends.lifStep);
   row('traceUpdate', `B=${B} N=500`, await timeMs(() => cpuOps.traceUpdate(a.v, a.s, 0.9)), await timeMs(() => kernel.traceUpdate(b.v, b.s, 0.9)), kernel.backends.traceUpdate);
 }
-console.log(`batched ops: ms per call, plain JS (cpu-js, baseline) vs gpu.js kernel (${kernel.info.chosen}); node ${process.version}`);
+console.log(`batched ops: ms per call, plain JS (cpu-js, baseline) vs ${kernel.info.chosen === 'wasm-simd' ? 'WebAssembly SIMD' : 'gpu.js kernel'} (${kernel.info.chosen}); node ${process.version}`);
 console.log(`${'op'.padEnd(16)} ${'shape'.padEnd(22)} ${'cpu-js'.padStart(9)} ${'kernel'.padStart(9)} ${'k/js'.padStart(7)}  kernel ran on`);
 for (const r of rows) console.log(r);
 await kernel.dispose();

@@ -8,6 +8,7 @@
 /** Value types. */
 export const I32 = 0x7f;
 export const F64 = 0x7c;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
 
 /** Opcodes used by our kernels (core spec + fixed-width SIMD, prefix 0xfd); add more as needed. */
@@ -21,21 +22,32 @@ export const op = {
   localGet: (i: number) => [0x20, ...uleb(i)],
   localSet: (i: number) => [0x21, ...uleb(i)],
   localTee: (i: number) => [0x22, ...uleb(i)],
+  i32Load: (offset = 0) => [0x28, 2, ...uleb(offset)],
+  f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
   f64Load: (offset = 0) => [0x2b, 3, ...uleb(offset)],
+  f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
   i32Store: (offset = 0) => [0x36, 2, ...uleb(offset)],
   i32Const: (v: number) => [0x41, ...sleb(v)],
   f64Const: (v: number) => [0x44, ...f64Bytes(v)],
   i32Eqz: [0x45],
   i32LtU: [0x49],
   i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
   i32And: [0x71],
   i32Shl: [0x74],
   i32ShrU: [0x76],
+  f32Add: [0x92],
   v128Load: (offset = 0) => [0xfd, 0x00, 4, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, 0x0b, 4, ...uleb(offset)],
+  f32x4Splat: [0xfd, 0x13],
+  i32x4Splat: [0xfd, 0x11],
   f64x2Splat: [0xfd, 0x14],
+  f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
   f64x2Gt: [0xfd, 0x4a],
   i64x2Bitmask: [0xfd, 0xc4, 0x01],
+  f32x4Add: [0xfd, 0xe4, 0x01],
+  f32x4Mul: [0xfd, 0xe6, 0x01],
   f64x2Add: [0xfd, 0xf0, 0x01],
   f64x2Sub: [0xfd, 0xf1, 0x01],
   f64x2Mul: [0xfd, 0xf2, 0x01],

@@ -42,7 +42,7 @@ options:
   --temperature X              FAUST temperature (default 0.1)
   --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
   --ff-theta X                 FF goodness threshold (mean squared activity, default 1)
-  --backend auto|cpu|gpu|webasm|gpujs-cpu  batched-ops backend (default: FFSNN_BACKEND, else auto)
+  --backend auto|cpu|gpu|webasm|gpujs-cpu|wasm-simd  batched-ops backend (default: FFSNN_BACKEND, else auto)
   --json                       print the final metrics as JSON instead of progress lines`;
 
 const OPTIONS = {

@@ -14,6 +14,9 @@
  * - 'webasm'    gpu.js kernels on its WebAssembly backend;
  * - 'gpujs-cpu' gpu.js kernels transpiled to JavaScript (gpu.js mode 'cpu'): for tests, so the
  *               kernel bodies run in CI without a GPU;
+ * - 'wasm-simd' the products (accumulateInput, outerAccumulate, backwardInput) as WebAssembly
+ *               SIMD kernels of our own (../batched/wasm-ops.ts), the rest plain JavaScript; never
+ *               loads gpu.js. Opt-in only: 'auto' does not pick it;
  * - 'auto'      in this order: WebGPU on a real (not fallback) adapter, for asynchronous callers
  *               only; a GL GPU; else plain JavaScript. Without a GPU gpu.js would fall to
  *               webasm, measured 2-35x slower than the plain-JS ops for every product and the
@@ -25,8 +28,9 @@
  */
 import type { GPU as GpuType, IGPUKernelSettings, IKernelRunShortcut, KernelFunction } from 'gpu.js';
 import { BackendUnavailableError, ConfigError } from '../../errors.js';
+import { simdAvailable } from '../../neurons/wasm.js';
 
-export const BACKEND_REQUESTS = ['auto', 'cpu', 'webgpu', 'gpu', 'webasm', 'gpujs-cpu'] as const;
+export const BACKEND_REQUESTS = ['auto', 'cpu', 'webgpu', 'gpu', 'webasm', 'gpujs-cpu', 'wasm-simd'] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
 
 /** What gpu.js reports it can use on this platform. */
@@ -43,7 +47,7 @@ export interface BackendInfo {
   requested: BackendRequest;
   /** Where the request came from. */
   source: 'option' | 'env FFSNN_BACKEND' | 'default';
-  /** 'cpu-js' or the gpu.js mode kernels compile for (confirmed per kernel on first run). */
+  /** 'cpu-js', 'wasm-simd', or the gpu.js mode kernels compile for (confirmed per kernel on first run). */
   chosen: string;
   /** gpu.js's platform answers; null when gpu.js was not loaded (request 'cpu'). */
   platform: GpuPlatform | null;
@@ -170,6 +174,10 @@ export async function backendInfo(option?: string, opts: { async?: boolean } = {
   const { request, source } = resolveBackendRequest(option);
   if (request === 'cpu') {
     return { requested: request, source, chosen: 'cpu-js', platform: null, reason: 'plain JavaScript requested' };
+  }
+  if (request === 'wasm-simd') {
+    if (!simdAvailable()) throw new BackendUnavailableError('wasm-simd', 'this runtime does not validate WebAssembly fixed-width SIMD');
+    return { requested: request, source, chosen: 'wasm-simd', platform: null, reason: 'WebAssembly SIMD products requested' };
   }
   if (request === 'webgpu' && !opts.async) {
     throw new ConfigError("backend 'webgpu' is asynchronous in gpu.js: use createAsyncOps (or pick cpu, gpu, webasm)", { backend: request });

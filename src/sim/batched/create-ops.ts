@@ -16,6 +16,7 @@
 import type { IKernelRunShortcut, KernelFunction } from 'gpu.js';
 import { GpuKernels, backendInfo, type BackendInfo } from '../backends/gpu.js';
 import { registerImpl } from '../backends/registry.js';
+import { createWasmSimdOps } from './wasm-ops.js';
 import {
   cpuOps,
   accumulateInput as cpuAccumulateInput,
@@ -46,7 +47,7 @@ registerImpl('lifStep', 'gpujs', 'float', lifStepKernel);
 registerImpl('traceUpdate', 'gpujs', 'float', traceUpdateKernel);
 
 export interface CreateOpsOptions {
-  /** 'auto' | 'cpu' | 'gpu' | 'webasm' | 'gpujs-cpu' ('webgpu' too for createAsyncOps); default: env FFSNN_BACKEND, else 'auto'. */
+  /** 'auto' | 'cpu' | 'gpu' | 'webasm' | 'gpujs-cpu' | 'wasm-simd' ('webgpu' too for createAsyncOps); default: env FFSNN_BACKEND, else 'auto'. */
   backend?: string;
 }
 
@@ -74,15 +75,16 @@ export interface AsyncOpsHandle {
 export async function createOps(opts: CreateOpsOptions = {}): Promise<OpsHandle> {
   const info = await backendInfo(opts.backend);
   if (info.chosen === 'cpu-js') return { ...cpuOps, info, dispose: async () => {} };
+  if (info.chosen === 'wasm-simd') return { ...createWasmSimdOps(), info, dispose: async () => {} };
   return new KernelOps(await GpuKernels.open(info.chosen), info) as unknown as OpsHandle;
 }
 
 /** Opens the asynchronous batched ops; the only way to run them on WebGPU. */
 export async function createAsyncOps(opts: CreateOpsOptions = {}): Promise<AsyncOpsHandle> {
   const info = await backendInfo(opts.backend, { async: true });
-  const impl = info.chosen === 'cpu-js' ? null : new KernelOps(await GpuKernels.open(info.chosen), info);
+  const impl = info.chosen === 'cpu-js' || info.chosen === 'wasm-simd' ? null : new KernelOps(await GpuKernels.open(info.chosen), info);
   type Fn = (...a: unknown[]) => unknown;
-  const kernelOps = (impl ?? cpuOps) as unknown as Record<OpName, Fn> & { backends: Record<OpName, string> };
+  const kernelOps = (impl ?? (info.chosen === 'wasm-simd' ? createWasmSimdOps() : cpuOps)) as unknown as Record<OpName, Fn> & { backends: Record<OpName, string> };
   // Under 'auto' each op takes the path measured faster: on WebGPU (H100) the products win 2-70x
   // but the elementwise LIF step and trace update lose 1.2-12x to plain JS (upload + readback).
   const plainOnAuto = new Set<OpName>(info.requested === 'auto' && info.chosen === 'webgpu' ? ['lifStep', 'traceUpdate'] : []);

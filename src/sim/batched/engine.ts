@@ -47,7 +47,7 @@ export type BatchedState = Record<string, Float32Array>;
 export interface BatchedEngineOptions {
   /** Number of copies. */
   batch: number;
-  /** 'auto' | 'cpu' | 'gpu' | 'webasm' | 'gpujs-cpu'; default env FFSNN_BACKEND, else 'auto'. */
+  /** 'auto' | 'cpu' | 'gpu' | 'webasm' | 'gpujs-cpu' | 'wasm-simd' (engine: plain JS); default env FFSNN_BACKEND, else 'auto'. */
   backend?: string;
   /** Populations whose per-copy spike trains are recorded (counts are always kept). */
   record?: string[];
@@ -153,7 +153,7 @@ export class BatchedEngine {
     this.batch = opts.batch;
     this.info = info;
     this.gk = gk;
-    this.backendRan = info.chosen;
+    this.backendRan = gk ? info.chosen : 'cpu-js'; // 'wasm-simd' has no engine kernels: plain JS runs
     const B = opts.batch;
     const record = new Set(opts.record ?? []);
     for (const name of record) net.population(name); // throws on an unknown name
@@ -212,7 +212,7 @@ export class BatchedEngine {
     const available = net.memoryLimitBytes - net.synapseBytes;
     if (bytes > available) throw new MemoryLimitError(`batched engine state for ${opts.batch} copies`, bytes, available);
     const info = await backendInfo(opts.backend);
-    const gk = info.chosen === 'cpu-js' ? null : await GpuKernels.open(info.chosen);
+    const gk = info.chosen === 'cpu-js' || info.chosen === 'wasm-simd' ? null : await GpuKernels.open(info.chosen);
     return new BatchedEngine(net, opts, info, gk);
   }
 

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The 'wasm-simd' products against the plain-JS ops. cpu-js forms each sum in float64 and rounds
+ * it once into float32; the wasm kernels round every product and sum in float32. So the check is
+ * per element:
+ *
+ *   |wasm - js| <= TOL * (sum of |terms| + |initial value|),   TOL = 1e-5
+ *
+ * (float32 epsilon is 1.2e-7; the shapes here sum at most ~40 terms per lane, so the worst case
+ * rounding is well under 1e-5 of the absolute sum, while a missing, extra or wrong term moves an
+ * element by a whole term, far above it: see the "would fail" test).
+ */
+import test from 'ava';
+import { Rng } from '../../src/sim/rng.js';
+import { cpuOps } from '../../src/sim/batched/ops.js';
+import { createWasmSimdOps, wasmSimdAvailable } from '../../src/sim/batched/wasm-ops.js';
+import { createAsyncOps, createOps } from '../../src/sim/batched/create-ops.js';
+import { resolveBackendRequest } from '../../src/sim/backends/gpu.js';
+import { ConfigError } from '../../src/errors.js';
+
+const TOL = 1e-5;
+const simd = wasmSimdAvailable();
+const maybe = simd ? test : test.skip;
+
+function randomArray(rng: Rng, n: number, density: number, binary: boolean): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (rng.uniform() < density) a[i] = binary ? 1 : rng.normal();
+  return a;
+}
+
+/** Index of the first element outside tolerance, or -1. */
+function firstMismatch(got: Float32Array, want: Float32Array, absSum: Float64Array): number {
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= TOL * absSum[i])) return i;
+  }
+  return -1;
+}
+
+/** sum_k |x[b][k] W[k][n]| + |out0[b][n]| */
+function accAbs(x: Float32Array, B: number, nIn: number, W: Float32Array, nOut: number, out0: Float32Array): Float64Array {
+  const s = new Float64Array(B * nOut);
+  for (let b = 0; b < B; b++) {
+    for (let n = 0; n < nOut; n++) {
+      let a = Math.abs(out0[b * nOut + n]);
+      for (let k = 0; k < nIn; k++) a += Math.abs(x[b * nIn + k] * W[k * nOut + n]);
+      s[b * nOut + n] = a;
+    }
+  }
+  return s;
+}
+
+/** sum_b |scale X[b][k] M[b][n]| + |dW0[k][n]| */
+function outerAbs(X: Float32Array, M: Float32Array, B: number, nIn: number, nOut: number, dW0: Float32Array, scale: number): Float64Array {
+  const s = new Float64Array(nIn * nOut);
+  for (let k = 0; k < nIn; k++) {
+    for (let n = 0; n < nOut; n++) {
+      let a = Math.abs(dW0[k * nOut + n]);
+      for (let b = 0; b < B; b++) a += Math.abs(scale * X[b * nIn + k] * M[b * nOut + n]);
+      s[k * nOut + n] = a;
+    }
+  }
+  return s;
+}
+
+/** sum_n |M[b][n] W[k][n]| */
+function backAbs(M: Float32Array, B: number, nOut: number, W: Float32Array, nIn: number): Float64Array {
+  const s = new Float64Array(B * nIn);
+  for (let b = 0; b < B; b++) {
+    for (let k = 0; k < nIn; k++) {
+      let a = 0;
+      for (let n = 0; n < nOut; n++) a += Math.abs(M[b * nOut + n] * W[k * nOut + n]);
+      s[b * nIn + k] = a;
+    }
+  }
+  return s;
+}
+
+// B = 1 and 7; nOut with every remainder mod 4 (tails), nIn across the 8-, 4- and 1-row groups
+const Bs = [1, 7];
+const nIns = [1, 5, 13, 37];
+const nOuts = [1, 3, 4, 10, 17, 33];
+const densities = [0, 0.1, 0.5, 1];
+
+maybe('accumulateInput equals cpuOps within float32 tolerance (tails, sparse and dense, B = 1 and 7)', (t) => {
+  const rng = new Rng(11);
+  const ops = createWasmSimdOps(); // one object for every shape: its memory is reused across layouts
+  let cases = 0;
+  for (const B of Bs) for (const nIn of nIns) for (const nOut of nOuts) for (const d of densities) for (const binary of [true, false]) {
+    const x = randomArray(rng, B * nIn, d, binary);
+    const W = randomArray(rng, nIn * nOut, 1, false);
+    const out0 = randomArray(rng, B * nOut, 0.7, false);
+    const want = out0.slice(), got = out0.slice();
+    cpuOps.accumulateInput(x, B, nIn, W, nOut, want);
+    ops.accumulateInput(x, B, nIn, W, nOut, got);
+    const i = firstMismatch(got, want, accAbs(x, B, nIn, W, nOut, out0));
+    t.is(i, -1, `B=${B} ${nIn}x${nOut} d=${d} binary=${binary}: element ${i} wasm ${got[i]} js ${want[i]}`);
+    // rows of samples without input are left exactly as they were
+    for (let b = 0; b < B; b++) {
+      if (x.subarray(b * nIn, (b + 1) * nIn).every((v) => v === 0)) t.deepEqual(got.subarray(b * nOut, (b + 1) * nOut), out0.subarray(b * nOut, (b + 1) * nOut));
+    }
+    cases++;
+  }
+  t.is(cases, Bs.length * nIns.length * nOuts.length * densities.length * 2);
+});
+
+maybe('outerAccumulate equals cpuOps within float32 tolerance (tails, sparse and dense, B = 1 and 7)', (t) => {
+  const rng = new Rng(12);
+  const ops = createWasmSimdOps();
+  for (const B of Bs) for (const nIn of nIns) for (const nOut of nOuts) for (const d of densities) {
+    const scale = -0.37;
+    const X = randomArray(rng, B * nIn, d, false);
+    const M = randomArray(rng, B * nOut, 1, false);
+    const dW0 = randomArray(rng, nIn * nOut, 0.5, false);
+    const want = dW0.slice(), got = dW0.slice();
+    cpuOps.outerAccumulate(X, M, B, nIn, nOut, want, scale);
+    ops.outerAccumulate(X, M, B, nIn, nOut, got, scale);
+    const i = firstMismatch(got, want, outerAbs(X, M, B, nIn, nOut, dW0, scale));
+    t.is(i, -1, `B=${B} ${nIn}x${nOut} d=${d}: element ${i} wasm ${got[i]} js ${want[i]}`);
+    if (d === 0) t.deepEqual(got, dW0);
+  }
+});
+
+maybe('backwardInput equals cpuOps within float32 tolerance (tails, sparse and dense M, B = 1 and 7)', (t) => {
+  const rng = new Rng(13);
+  const ops = createWasmSimdOps();
+  for (const B of Bs) for (const nIn of nIns) for (const nOut of nOuts) for (const d of densities) {
+    const M = randomArray(rng, B * nOut, d, false);
+    const W = randomArray(rng, nIn * nOut, 1, false);
+    const want = randomArray(rng, B * nIn, 1, false), got = randomArray(rng, B * nIn, 1, false); // overwritten
+    cpuOps.backwardInput(M, B, nOut, W, nIn, want);
+    ops.backwardInput(M, B, nOut, W, nIn, got);
+    const i = firstMismatch(got, want, backAbs(M, B, nOut, W, nIn));
+    t.is(i, -1, `B=${B} ${nIn}x${nOut} d=${d}: element ${i} wasm ${got[i]} js ${want[i]}`);
+  }
+});
+
+maybe('a larger layer (B = 7, 300x130, 30% input) agrees too', (t) => {
+  const rng = new Rng(14);
+  const ops = createWasmSimdOps();
+  const B = 7, nIn = 300, nOut = 130;
+  const x = randomArray(rng, B * nIn, 0.3, false), W = randomArray(rng, nIn * nOut, 1, false), out0 = new Float32Array(B * nOut);
+  const want = out0.slice(), got = out0.slice();
+  cpuOps.accumulateInput(x, B, nIn, W, nOut, want);
+  ops.accumulateInput(x, B, nIn, W, nOut, got);
+  t.is(firstMismatch(got, want, accAbs(x, B, nIn, W, nOut, out0)), -1);
+  const M = randomArray(rng, B * nOut, 1, false);
+  const g1 = new Float32Array(B * nIn), g2 = new Float32Array(B * nIn);
+  cpuOps.backwardInput(M, B, nOut, W, nIn, g1);
+  ops.backwardInput(M, B, nOut, W, nIn, g2);
+  t.is(firstMismatch(g2, g1, backAbs(M, B, nOut, W, nIn)), -1);
+});
+
+maybe('the tolerance check would fail on a wrong kernel (dropped tail column, dropped row, wrong scale)', (t) => {
+  const rng = new Rng(15);
+  const B = 7, nIn = 13, nOut = 10;
+  const x = randomArray(rng, B * nIn, 1, false), W = randomArray(rng, nIn * nOut, 1, false), out0 = new Float32Array(B * nOut);
+  const want = out0.slice();
+  cpuOps.accumulateInput(x, B, nIn, W, nOut, want);
+  const abs = accAbs(x, B, nIn, W, nOut, out0);
+  // a kernel that skips the scalar tail (n = 8, 9)
+  const noTail = want.slice();
+  for (let b = 0; b < B; b++) noTail.fill(0, b * nOut + 8, b * nOut + nOut);
+  t.not(firstMismatch(noTail, want, abs), -1);
+  // a kernel that drops the last input row k = nIn - 1
+  const noRow = want.slice();
+  for (let b = 0; b < B; b++) for (let n = 0; n < nOut; n++) noRow[b * nOut + n] -= x[b * nIn + nIn - 1] * W[(nIn - 1) * nOut + n];
+  t.not(firstMismatch(noRow, want, abs), -1);
+  // an outer product with the scale applied twice
+  const M = randomArray(rng, B * nOut, 1, false);
+  const d1 = new Float32Array(nIn * nOut), d2 = new Float32Array(nIn * nOut);
+  cpuOps.outerAccumulate(x, M, B, nIn, nOut, d1, 0.5);
+  cpuOps.outerAccumulate(x, M, B, nIn, nOut, d2, 0.25);
+  t.not(firstMismatch(d2, d1, outerAbs(x, M, B, nIn, nOut, new Float32Array(nIn * nOut), 0.5)), -1);
+});
+
+maybe('argument errors are the plain path ConfigErrors', (t) => {
+  const ops = createWasmSimdOps();
+  t.throws(() => ops.accumulateInput(new Float32Array(3), 2, 2, new Float32Array(4), 2, new Float32Array(4)), { instanceOf: ConfigError, message: /accumulateInput/ });
+  t.throws(() => ops.outerAccumulate(new Float32Array(4), new Float32Array(4), 2, 2, 2, new Float32Array(4), Infinity), { instanceOf: ConfigError, message: /scale/ });
+  t.throws(() => ops.backwardInput(new Float32Array(4), 2, 2, new Float32Array(3), 2, new Float32Array(4)), { instanceOf: ConfigError, message: /backwardInput/ });
+});
+
+maybe("backend 'wasm-simd' by option and by FFSNN_BACKEND; 'auto' never picks it", async (t) => {
+  const byOption = await createOps({ backend: 'wasm-simd' });
+  t.is(byOption.info.chosen, 'wasm-simd');
+  t.deepEqual({ ...byOption.backends }, {
+    accumulateInput: 'wasm-simd', outerAccumulate: 'wasm-simd', backwardInput: 'wasm-simd', lifStep: 'cpu-js', traceUpdate: 'cpu-js',
+  });
+  const asyncOps = await createAsyncOps({ backend: 'wasm-simd' });
+  t.is(asyncOps.backends.outerAccumulate, 'wasm-simd');
+  const x = Float32Array.of(1, 0, 2), W = Float32Array.of(1, 2, 3, 4, 5, 6), out = new Float32Array(2);
+  await asyncOps.accumulateInput(x, 1, 3, W, 2, out);
+  t.deepEqual([...out], [11, 14]);
+  const saved = process.env.FFSNN_BACKEND;
+  try {
+    process.env.FFSNN_BACKEND = 'wasm-simd';
+    t.deepEqual(resolveBackendRequest(), { request: 'wasm-simd', source: 'env FFSNN_BACKEND' });
+    const byEnv = await createOps();
+    t.is(byEnv.backends.accumulateInput, 'wasm-simd');
+    delete process.env.FFSNN_BACKEND;
+    const auto = await createOps();
+    t.is(auto.info.requested, 'auto');
+    t.not(auto.backends.accumulateInput, 'wasm-simd');
+    await auto.dispose();
+  } finally {
+    if (saved === undefined) delete process.env.FFSNN_BACKEND;
+    else process.env.FFSNN_BACKEND = saved;
+  }
+});

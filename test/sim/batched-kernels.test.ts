@@ -7,6 +7,7 @@ import { cpuOps, lifConstants } from '../../src/sim/batched/ops.js';
 import { createAsyncOps, createOps } from '../../src/sim/batched/create-ops.js';
 import { backendInfo, resolveBackendRequest } from '../../src/sim/backends/gpu.js';
 import { BackendUnavailableError, ConfigError } from '../../src/errors.js';
+import { simdAvailable } from '../../src/neurons/wasm.js';
 
 function rand(rng: Rng, n: number, density: number, binary = false): Float32Array {
   const a = new Float32Array(n);
@@ -90,8 +91,9 @@ test('backend request: option beats env, unknown names are a ConfigError, cpu ne
   t.is(info.platform, null);
   const auto = await backendInfo('auto');
   t.true(auto.platform !== null);
-  // auto picks kernels only on a GL GPU, never webasm
-  t.is(auto.chosen, auto.platform!.headlessgl || auto.platform!.webgl2 || auto.platform!.webgl ? auto.chosen : 'cpu-js');
+  // auto picks gpu.js kernels only on a GL GPU, never webasm; else our SIMD products, else plain JS
+  const fallback = simdAvailable() ? 'wasm-simd' : 'cpu-js';
+  t.is(auto.chosen, auto.platform!.headlessgl || auto.platform!.webgl2 || auto.platform!.webgl ? auto.chosen : fallback);
   t.regex(auto.reason, /./);
 });
 

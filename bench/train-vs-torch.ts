@@ -4,8 +4,9 @@
  * embedded MNIST training split in ffsnn and in PyTorch on the CPU (bench/torch/faust.py, the same
  * model on the same data, exported to a temp file), in one run on this machine. Prints samples/s of
  * both and the ratio ffsnn / PyTorch, then samples/s of spiking FAUST training (the default
- * `ffsnn train` model) and the batched-ops backend that ran. Last, the same rate epoch on the opt-in
- * 'wasm-simd' backend (WebAssembly SIMD products), with its ratio to the fastest PyTorch.
+ * `ffsnn train` model) and the batched-ops backend that ran (default 'auto': the WebAssembly SIMD
+ * products without a GPU). Last, the same rate epoch on the plain-JS ops ('cpu'), the path of a
+ * runtime without wasm SIMD, with its ratio to the fastest PyTorch.
  *
  * usage: node --import tsx bench/train-vs-torch.ts [--torch-threads N (besides 1; default 2)] [--spiking-samples N]
  */
@@ -19,7 +20,6 @@ import { fractionOf } from '../src/data/dataset.js';
 import { resolveConfig } from '../src/train/config.js';
 import { runEpoch, startRun } from '../src/train/trainer.js';
 import { createOps } from '../src/sim/batched/create-ops.js';
-import { wasmSimdAvailable } from '../src/sim/batched/wasm-ops.js';
 
 const { values } = parseArgs({ options: { 'torch-threads': { type: 'string', default: '2' }, 'spiking-samples': { type: 'string', default: '1000' } } });
 const threads = Number(values['torch-threads']);
@@ -62,11 +62,11 @@ const s = runEpoch(startRun(spikeCfg), sub, { x: data.test.x.subarray(0, 200 * d
 console.log(`ffsnn   spiking FAUST (default: ${spikeCfg.sizes.join('-')} LIF, T=${spikeCfg.steps}), ${sub.n} samples: ${s.samples_per_s.toFixed(0)} samples/s, backend ${JSON.stringify(ops.backends)}`);
 await ops.dispose();
 
-// the opt-in WebAssembly SIMD products, same rate epoch (skipped where the runtime has no wasm SIMD)
-if (wasmSimdAvailable()) {
-  const wops = await createOps({ backend: 'wasm-simd' });
-  const w = runEpoch(startRun(resolveConfig({ neuron: 'rate', epochs: 1 })), train, data.test, wops);
-  console.log(`ffsnn   rate FAUST 784-500-500, 1 epoch of ${train.n}: ${w.samples_per_s.toFixed(0)} samples/s (test accuracy ${(100 * w.test_accuracy).toFixed(2)}%, backend ${wops.backends.accumulateInput})`);
-  if (best > 0) console.log(`ratio ffsnn wasm-simd / fastest PyTorch: ${(w.samples_per_s / best).toFixed(2)}`);
-  await wops.dispose();
+// the plain-JS ops, same rate epoch
+{
+  const pops = await createOps({ backend: 'cpu' });
+  const w = runEpoch(startRun(resolveConfig({ neuron: 'rate', epochs: 1 })), train, data.test, pops);
+  console.log(`ffsnn   rate FAUST 784-500-500, 1 epoch of ${train.n}: ${w.samples_per_s.toFixed(0)} samples/s (test accuracy ${(100 * w.test_accuracy).toFixed(2)}%, backend ${pops.backends.accumulateInput})`);
+  if (best > 0) console.log(`ratio ffsnn plain JS / fastest PyTorch: ${(w.samples_per_s / best).toFixed(2)}`);
+  await pops.dispose();
 }

@@ -4,7 +4,7 @@
  * place only when complete; on any error the temporary file is removed, so a failed export never
  * leaves a partial file.
  */
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ExportError } from '../errors.js';
 
@@ -37,4 +37,25 @@ export async function writeAllAtomic(files: { path: string; write: (tmp: string)
 
 export function writeTextAtomic(path: string, text: string | Uint8Array): Promise<void> {
   return writeAtomic(path, (tmp) => writeFileSync(tmp, text));
+}
+
+/**
+ * Synchronous atomic write of one file (temp file in the same folder, fsync, rename), for files
+ * rewritten during a run (checkpoints, metrics): a crash leaves the previous version intact.
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeFileSync(fd, data); // loops until every byte is written
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

@@ -8,10 +8,10 @@
  * file is renamed over the target, so a crash leaves the previous checkpoint intact.
  * Reads validate everything used later; a truncated or foreign file is a FileFormatError naming it.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
 import { ConfigError, FileFormatError } from '../errors.js';
+import { writeFileAtomicSync } from '../export/atomic.js';
 import type { NetworkIR } from '../export/ir.js';
 import { layerSizes, type Model, type ModelState } from '../plasticity/model.js';
 import type { OptimizerState } from '../plasticity/optimizer.js';
@@ -59,19 +59,7 @@ export function encodeCheckpoint(ck: Checkpoint): Uint8Array {
 
 /** Writes `ck` to `path` atomically (temp file in the same directory, fsync, rename). */
 export function writeCheckpoint(path: string, ck: Checkpoint): void {
-  const bytes = encodeCheckpoint(ck);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, encodeCheckpoint(ck));
 }
 
 function fail(file: string, fault: string): never {

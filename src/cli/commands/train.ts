@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /** `ffsnn train`: trains a network with a local rule and writes a run directory. */
-import { existsSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../../export/atomic.js';
 import { ConfigError } from '../../errors.js';
 import { loadDataset, type Dataset } from '../../data/index.js';
 import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
@@ -78,11 +79,9 @@ function hiddenSizes(raw: string): number[] {
   return parts;
 }
 
-/** Writes a small file atomically (temp + rename). */
+/** Writes a JSON file atomically (temp + fsync + rename). */
 function writeJson(path: string, value: unknown): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function metricsOf(run: RunState, trainSamples: number, testSamples: number, backend: Record<string, string>) {

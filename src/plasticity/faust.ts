@@ -17,7 +17,7 @@
  *   update of three-factor.ts.
  * Inference, one pass: score_c = sum_l s(z_l(x), P_{l,c}).
  */
-import type { BatchedOps } from '../sim/batched/ops.js';
+import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
 import { unitRows } from './model.js';
 import type { RuleSpec, SignalContext } from './signals.js';
 import { threeFactorUpdate, type Grad, type Kernel, type Shape } from './three-factor.js';
@@ -69,6 +69,7 @@ export function faustSignal(
   sh: { B: number; nOut: number },
   p: FaustParams,
   m: Float32Array,
+  ops: BatchedOps = cpuOps,
 ): number {
   const { B, nOut: n } = sh;
   const C = p.classes;
@@ -78,54 +79,11 @@ export function faustSignal(
   for (let c = 0; c < C; c++) {
     if (batchMean.count[c] > 0 && isZero(P, c, n)) setUnit(P, c, n, batchMean.sum, 0, 1);
   }
-  const invTau = 1 / p.temperature;
-  const g = new Float64Array(n);
-  const sims = new Float64Array(C);
-  const weights = new Float64Array(C);
-  let loss = 0;
-  // batch mode: members of each class, so partners can be picked deterministically
-  const members: number[][] = Array.from({ length: C }, () => []);
-  if (p.positives === 'batch') for (let b = 0; b < B; b++) members[y[b]].push(b);
+  // G = dL/dz per sample, [B][n]
+  const G = new Float32Array(B * n);
+  const loss = p.positives === 'prototype' ? prototypeLoss(z, y, P, B, n, C, 1 / p.temperature, G, ops) : batchLoss(z, y, P, B, n, C, 1 / p.temperature, G);
   for (let b = 0; b < B; b++) {
     const zo = b * n;
-    const yb = y[b];
-    g.fill(0);
-    if (p.positives === 'prototype') {
-      let max = -Infinity;
-      for (let c = 0; c < C; c++) {
-        let s = 0;
-        for (let j = 0; j < n; j++) s += z[zo + j] * P[c * n + j];
-        sims[c] = s * invTau;
-        if (sims[c] > max) max = sims[c];
-      }
-      let sum = 0;
-      for (let c = 0; c < C; c++) sum += (weights[c] = Math.exp(sims[c] - max));
-      loss += Math.log(sum) + max - sims[yb];
-      for (let c = 0; c < C; c++) {
-        const d = (weights[c] / sum - (c === yb ? 1 : 0)) * invTau;
-        if (d !== 0) for (let j = 0; j < n; j++) g[j] += d * P[c * n + j];
-      }
-    } else {
-      const same = members[yb];
-      const pos = same.length > 1 ? same[(same.indexOf(b) + 1) % same.length] : -1;
-      const posVec = (j: number) => (pos >= 0 ? z[pos * n + j] : P[yb * n + j]);
-      let sp = 0;
-      for (let j = 0; j < n; j++) sp += z[zo + j] * posVec(j);
-      const negs: number[] = [];
-      for (let c = 0; c < C; c++) if (c !== yb && members[c].length > 0) negs.push(members[c][b % members[c].length]);
-      let sum = 1;
-      const e = new Float64Array(negs.length);
-      for (let k = 0; k < negs.length; k++) {
-        let s = 0;
-        for (let j = 0; j < n; j++) s += z[zo + j] * z[negs[k] * n + j];
-        sum += (e[k] = Math.exp((s - sp) * invTau));
-      }
-      loss += Math.log(sum);
-      for (let k = 0; k < negs.length; k++) {
-        const d = (e[k] / sum) * invTau;
-        for (let j = 0; j < n; j++) g[j] += d * (z[negs[k] * n + j] - posVec(j));
-      }
-    }
     if (norm[b] === 0) {
       // silent output: z and the loss gradient are undefined; the layer raises its own activity
       for (let j = 0; j < n; j++) m[zo + j] = -SILENT_PUSH / B;
@@ -133,14 +91,72 @@ export function faustSignal(
     }
     // through the normalisation z = h / ||h||
     let zg = 0;
-    for (let j = 0; j < n; j++) zg += z[zo + j] * g[j];
-    for (let j = 0; j < n; j++) m[zo + j] = (g[j] - z[zo + j] * zg) / norm[b] / B;
+    for (let j = 0; j < n; j++) zg += z[zo + j] * G[zo + j];
+    const f = 1 / (norm[b] * B);
+    for (let j = 0; j < n; j++) m[zo + j] = (G[zo + j] - z[zo + j] * zg) * f;
   }
   // running-mean prototype update, after the loss so the anchor is not its own positive
   for (let c = 0; c < C; c++) {
     if (batchMean.count[c] > 0) setUnit(P, c, n, batchMean.sum, p.protoMomentum, 1 - p.protoMomentum);
   }
   return loss / B;
+}
+
+/**
+ * Prototype positives: L_b = softmax cross-entropy of s_b / tau, s_bc = z_b . P_c. The two
+ * products (S = Z P^T, G = D P) run as batched ops. Returns the summed loss; writes G = dL/dz.
+ */
+function prototypeLoss(z: Float32Array, y: Uint8Array, P: Float32Array, B: number, n: number, C: number, invTau: number, G: Float32Array, ops: BatchedOps): number {
+  const S = new Float32Array(B * C);
+  ops.backwardInput(z, B, n, P, C, S);
+  const D = new Float32Array(B * C);
+  let loss = 0;
+  for (let b = 0; b < B; b++) {
+    const o = b * C;
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, S[o + c] * invTau);
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp(S[o + c] * invTau - max);
+    loss += Math.log(sum) + max - S[o + y[b]] * invTau;
+    for (let c = 0; c < C; c++) D[o + c] = (Math.exp(S[o + c] * invTau - max) / sum - (c === y[b] ? 1 : 0)) * invTau;
+  }
+  ops.accumulateInput(D, B, C, P, n, G);
+  return loss;
+}
+
+/**
+ * Batch positives: p = the next same-class sample of the batch (the prototype when the anchor is
+ * alone), n_k = one sample of each other class present. Returns the summed loss; writes G.
+ */
+function batchLoss(z: Float32Array, y: Uint8Array, P: Float32Array, B: number, n: number, C: number, invTau: number, G: Float32Array): number {
+  // members of each class, so partners are picked deterministically
+  const members: number[][] = Array.from({ length: C }, () => []);
+  for (let b = 0; b < B; b++) members[y[b]].push(b);
+  let loss = 0;
+  for (let b = 0; b < B; b++) {
+    const zo = b * n;
+    const yb = y[b];
+    const same = members[yb];
+    const pos = same.length > 1 ? same[(same.indexOf(b) + 1) % same.length] : -1;
+    const posVec = pos >= 0 ? z.subarray(pos * n, pos * n + n) : P.subarray(yb * n, yb * n + n);
+    let sp = 0;
+    for (let j = 0; j < n; j++) sp += z[zo + j] * posVec[j];
+    const negs: number[] = [];
+    for (let c = 0; c < C; c++) if (c !== yb && members[c].length > 0) negs.push(members[c][b % members[c].length]);
+    let sum = 1;
+    const e = new Float64Array(negs.length);
+    for (let k = 0; k < negs.length; k++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += z[zo + j] * z[negs[k] * n + j];
+      sum += (e[k] = Math.exp((s - sp) * invTau));
+    }
+    loss += Math.log(sum);
+    for (let k = 0; k < negs.length; k++) {
+      const d = (e[k] / sum) * invTau;
+      for (let j = 0; j < n; j++) G[zo + j] += d * (z[negs[k] * n + j] - posVec[j]);
+    }
+  }
+  return loss;
 }
 
 /** Running-mean prototype update from a batch's outputs h (used alone by the STDP readout). */
@@ -186,18 +202,24 @@ function setUnit(P: Float32Array, c: number, n: number, mean: Float64Array, keep
 export function faustRateUpdate(sig: SignalContext, sh: Shape, p: FaustParams, grad: Grad, ops: BatchedOps): number {
   const h = sig['post.trace'] as Float32Array;
   const m = new Float32Array(sh.B * sh.nOut);
-  const loss = faustSignal(h, sig['global.label'] as Uint8Array, sig['layer.local'] as FaustLocal, sh, p, m);
+  const loss = faustSignal(h, sig['global.label'] as Uint8Array, sig['layer.local'] as FaustLocal, sh, p, m, ops);
   const u = sig['post.v'] as Float32Array;
-  for (let i = 0; i < m.length; i++) if (u[i] <= 0) m[i] = 0;
-  ops.outerAccumulate(sig['pre.trace'] as Float32Array, m, sh.B, sh.nIn, sh.nOut, grad.dW, 1);
-  for (let i = 0; i < m.length; i++) grad.db[i % sh.nOut] += m[i];
+  const { B, nOut } = sh;
+  for (let b = 0; b < B; b++) {
+    const o = b * nOut;
+    for (let j = 0; j < nOut; j++) {
+      if (u[o + j] <= 0) m[o + j] = 0;
+      else grad.db[j] += m[o + j];
+    }
+  }
+  ops.outerAccumulate(sig['pre.trace'] as Float32Array, m, B, sh.nIn, nOut, grad.dW, 1);
   return loss;
 }
 
 /** Spiking FAUST on one layer: third factor from the spike-count output, then the three-factor update. */
 export function faustLifUpdate(sig: SignalContext, sh: Shape, p: FaustParams, k: Kernel, grad: Grad, ops: BatchedOps): number {
   const m = new Float32Array(sh.B * sh.nOut);
-  const loss = faustSignal(sig['post.trace'] as Float32Array, sig['global.label'] as Uint8Array, sig['layer.local'] as FaustLocal, sh, p, m);
+  const loss = faustSignal(sig['post.trace'] as Float32Array, sig['global.label'] as Uint8Array, sig['layer.local'] as FaustLocal, sh, p, m, ops);
   threeFactorUpdate(sig, sh, m, k, grad, ops);
   return loss;
 }

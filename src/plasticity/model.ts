@@ -250,15 +250,11 @@ export function forwardLif(
   return recs;
 }
 
-/** Cosine similarity of each row of z (unit or zero rows) with each prototype: [B][classes]. */
-export function prototypeScores(z: Float32Array, B: number, n: number, protos: Float32Array, classes: number, out: Float32Array): void {
-  for (let bb = 0; bb < B; bb++) {
-    for (let c = 0; c < classes; c++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += z[bb * n + j] * protos[c * n + j];
-      out[bb * classes + c] += s;
-    }
-  }
+/** Adds the cosine similarity of each row of z (unit or zero rows) with each prototype to out: [B][classes]. */
+export function prototypeScores(z: Float32Array, B: number, n: number, protos: Float32Array, classes: number, out: Float32Array, ops: BatchedOps = cpuOps): void {
+  const s = new Float32Array(B * classes);
+  ops.backwardInput(z, B, n, protos, classes, s);
+  for (let i = 0; i < s.length; i++) out[i] += s[i];
 }
 
 /** Unit-length rows z = h / ||h|| and the norms (zero rows stay zero). */

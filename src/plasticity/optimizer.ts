@@ -7,6 +7,7 @@
  *         w <- w - lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)      (Kingma & Ba 2015)
  */
 import { invalidParam } from '../errors.js';
+import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
 
 export interface OptimizerState {
   kind: 'adam' | 'sgd';
@@ -27,26 +28,24 @@ export function createOptimizer(kind: string, lr: number, params: Float32Array[]
   return { kind, lr, t: 0, m: zeros(), v: zeros() };
 }
 
-/** Applies one step to every parameter array (grads aligned with params); call once per batch. */
-export function optimizerStep(opt: OptimizerState, params: Float32Array[], grads: Float32Array[]): void {
+/**
+ * Applies one step to every parameter array (grads aligned with params); call once per batch.
+ * Adam runs as the batched op `adamStep` of `ops` (plain JS or WebAssembly SIMD).
+ * @throws ConfigError naming the gradient when a gradient holds NaN or ±Infinity (training diverged).
+ */
+export function optimizerStep(opt: OptimizerState, params: Float32Array[], grads: Float32Array[], ops: BatchedOps = cpuOps): void {
   opt.t++;
   if (opt.kind === 'sgd') {
     for (let k = 0; k < params.length; k++) {
       const p = params[k], g = grads[k];
-      for (let i = 0; i < p.length; i++) p[i] -= opt.lr * g[i];
+      for (let i = 0; i < p.length; i++) {
+        if (!Number.isFinite(g[i])) throw invalidParam('optimizer', 'gradient', g[i], 'a finite number (training diverged)');
+        p[i] -= opt.lr * g[i];
+      }
     }
     return;
   }
-  const c1 = 1 / (1 - Math.pow(B1, opt.t));
-  const c2 = 1 / (1 - Math.pow(B2, opt.t));
-  for (let k = 0; k < params.length; k++) {
-    const p = params[k], g = grads[k], m = opt.m[k], v = opt.v[k];
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i];
-      if (!Number.isFinite(gi)) throw invalidParam('optimizer', 'gradient', gi, 'a finite number (training diverged)');
-      const mi = (m[i] = B1 * m[i] + (1 - B1) * gi);
-      const vi = (v[i] = B2 * v[i] + (1 - B2) * gi * gi);
-      p[i] -= (opt.lr * mi * c1) / (Math.sqrt(vi * c2) + EPS);
-    }
-  }
+  const a = opt.lr / (1 - Math.pow(B1, opt.t));
+  const sc2 = 1 / Math.sqrt(1 - Math.pow(B2, opt.t));
+  for (let k = 0; k < params.length; k++) ops.adamStep(params[k], grads[k], opt.m[k], opt.v[k], { b1: B1, b2: B2, a, sc2, eps: EPS });
 }

@@ -184,7 +184,7 @@ maybe("backend 'wasm-simd' by option and by FFSNN_BACKEND; 'auto' picks it witho
   const byOption = await createOps({ backend: 'wasm-simd' });
   t.is(byOption.info.chosen, 'wasm-simd');
   t.deepEqual({ ...byOption.backends }, {
-    accumulateInput: 'wasm-simd', outerAccumulate: 'wasm-simd', backwardInput: 'wasm-simd', lifStep: 'cpu-js', traceUpdate: 'cpu-js',
+    accumulateInput: 'wasm-simd', outerAccumulate: 'wasm-simd', backwardInput: 'wasm-simd', lifStep: 'cpu-js', traceUpdate: 'cpu-js', adamStep: 'wasm-simd',
   });
   const asyncOps = await createAsyncOps({ backend: 'wasm-simd' });
   t.is(asyncOps.backends.outerAccumulate, 'wasm-simd');
@@ -207,5 +207,45 @@ maybe("backend 'wasm-simd' by option and by FFSNN_BACKEND; 'auto' picks it witho
   } finally {
     if (saved === undefined) delete process.env.FFSNN_BACKEND;
     else process.env.FFSNN_BACKEND = saved;
+  }
+});
+
+/** Adam by its definition (Kingma & Ba 2015, bias-corrected), in float64: the reference for both paths. */
+function adamReference(p: number[], g: number[][], lr: number): number[] {
+  const m = p.map(() => 0), v = p.map(() => 0), w = [...p];
+  g.forEach((gt, s) => {
+    const t = s + 1;
+    for (let i = 0; i < w.length; i++) {
+      m[i] = 0.9 * m[i] + 0.1 * gt[i];
+      v[i] = 0.999 * v[i] + 0.001 * gt[i] * gt[i];
+      w[i] -= (lr * (m[i] / (1 - 0.9 ** t))) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
+    }
+  });
+  return w;
+}
+
+test('adamStep: plain and wasm paths follow the Adam definition over 5 steps (tails 1, 7, 130); a NaN or Infinity gradient changes nothing', (t) => {
+  const rng = new Rng(21);
+  const paths = simd ? [cpuOps, createWasmSimdOps()] : [cpuOps];
+  for (const n of [1, 7, 130]) {
+    const p0 = Array.from({ length: n }, () => rng.normal());
+    const g = Array.from({ length: 5 }, () => Array.from({ length: n }, () => rng.normal()));
+    const want = adamReference(p0, g, 0.01);
+    for (const ops of paths) {
+      const p = Float32Array.from(p0), m = new Float32Array(n), v = new Float32Array(n);
+      g.forEach((gt, s) => ops.adamStep(p, Float32Array.from(gt), m, v, { b1: 0.9, b2: 0.999, a: 0.01 / (1 - 0.9 ** (s + 1)), sc2: 1 / Math.sqrt(1 - 0.999 ** (s + 1)), eps: 1e-8 }));
+      const err = Math.max(...[...p].map((x, i) => Math.abs(x - want[i])));
+      // each step moves a weight by ~lr; float32 rounding of p (|p| ~ 1) is ~6e-8 per step
+      t.true(err < 1e-6, `${ops.backends.adamStep} n=${n}: max error ${err}`);
+      // the steps really move the weights (each by up to 5 lr), so a no-op would fail the check above
+      t.true(Math.max(...[...p].map((x, i) => Math.abs(x - p0[i]))) > 0.005);
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const before = [Float32Array.from(p), Float32Array.from(m), Float32Array.from(v)];
+        const gb = new Float32Array(n).fill(0.5);
+        gb[n - 1] = bad;
+        t.throws(() => ops.adamStep(p, gb, m, v, { b1: 0.9, b2: 0.999, a: 0.01, sc2: 1, eps: 1e-8 }), { instanceOf: ConfigError, message: /gradient/ });
+        t.deepEqual([p, m, v].map((a) => [...a]), before.map((a) => [...a]), `${ops.backends.adamStep}: nothing changed on ${bad}`);
+      }
+    }
   }
 });

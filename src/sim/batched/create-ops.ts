@@ -24,6 +24,7 @@ import {
   backwardInput as cpuBackwardInput,
   lifStep as cpuLifStep,
   traceUpdate as cpuTraceUpdate,
+  adamStep as cpuAdamStep,
   checkLen,
   type BatchedOps,
   type LifConstants,
@@ -37,7 +38,7 @@ import {
   traceUpdateKernel,
 } from './kernels.js';
 
-for (const op of ['accumulateInput', 'outerAccumulate', 'backwardInput', 'lifStep', 'traceUpdate'] as const) {
+for (const op of ['accumulateInput', 'outerAccumulate', 'backwardInput', 'lifStep', 'traceUpdate', 'adamStep'] as const) {
   registerImpl(op, 'cpu-js', 'float', cpuOps[op]);
 }
 registerImpl('accumulateInput', 'gpujs', 'float', accumulateInputKernel);
@@ -68,6 +69,7 @@ export interface AsyncOpsHandle {
   backwardInput: Async<BatchedOps['backwardInput']>;
   lifStep: Async<BatchedOps['lifStep']>;
   traceUpdate: Async<BatchedOps['traceUpdate']>;
+  adamStep: Async<BatchedOps['adamStep']>;
   dispose(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function createAsyncOps(opts: CreateOpsOptions = {}): Promise<Async
     backwardInput: wrap('backwardInput') as AsyncOpsHandle['backwardInput'],
     lifStep: wrap('lifStep') as AsyncOpsHandle['lifStep'],
     traceUpdate: wrap('traceUpdate') as AsyncOpsHandle['traceUpdate'],
+    adamStep: wrap('adamStep') as AsyncOpsHandle['adamStep'],
   };
 }
 
@@ -133,8 +136,11 @@ class KernelOps {
     this.gk = gk;
     this.info = info;
     const m = info.chosen;
-    this.backends = { accumulateInput: m, outerAccumulate: m, backwardInput: m, lifStep: m, traceUpdate: m };
+    // gpu.js has no Adam kernel: the optimizer step is elementwise, and stays in plain JS
+    this.backends = { accumulateInput: m, outerAccumulate: m, backwardInput: m, lifStep: m, traceUpdate: m, adamStep: 'cpu-js' };
   }
+
+  adamStep = cpuAdamStep;
 
   private run(op: OpName, key: string, fn: KernelFunction, size: number, argumentTypes: Record<string, string>, constants: Record<string, number>, args: unknown[]): Float32Array | PromiseLike<Float32Array> {
     const k: IKernelRunShortcut = this.gk.kernel(`${op}:${key}`, fn, { output: [size], argumentTypes, constants } as never);

@@ -21,7 +21,7 @@ import { invalidParam } from '../../errors.js';
 import { stepsOf } from '../../neurons/spec.js';
 
 /** The ops a batched backend provides. */
-export type OpName = 'accumulateInput' | 'outerAccumulate' | 'backwardInput' | 'lifStep' | 'traceUpdate';
+export type OpName = 'accumulateInput' | 'outerAccumulate' | 'backwardInput' | 'lifStep' | 'traceUpdate' | 'adamStep';
 
 /**
  * What ran an op: 'cpu-js' is the plain-JavaScript path of this file; any other value is the
@@ -38,6 +38,7 @@ export interface BatchedOps {
   backwardInput: typeof backwardInput;
   lifStep: typeof lifStep;
   traceUpdate: typeof traceUpdate;
+  adamStep: typeof adamStep;
 }
 
 // Scratch for the gathered nonzeros of one row; grown on demand, shared by the (synchronous) ops.
@@ -428,6 +429,42 @@ export function transposeWeights(w: Float32Array, nPost: number, nPre: number): 
 }
 
 /** The plain-JavaScript ops (always available, never loads gpu.js). */
+/** One Adam step's constants: a = lr / (1 - b1^t), sc2 = 1 / sqrt(1 - b2^t) (bias corrections folded in). */
+export interface AdamConstants {
+  b1: number;
+  b2: number;
+  a: number;
+  sc2: number;
+  eps: number;
+}
+
+/**
+ * One Adam step on one parameter array, in PyTorch's arrangement (Kingma & Ba 2015):
+ *
+ *   m <- b1 m + (1 - b1) g;   v <- b2 v + (1 - b2) g^2;   p <- p - a m / (sqrt(v) sc2 + eps)
+ *
+ * @throws ConfigError naming the gradient, before anything is changed, when g holds NaN or
+ *   ±Infinity (training diverged).
+ */
+export function adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, k: AdamConstants): void {
+  const n = p.length;
+  checkLen('adamStep', 'g', g, n);
+  checkLen('adamStep', 'm', m, n);
+  checkLen('adamStep', 'v', v, n);
+  let poison = 0; // g * 0 is NaN exactly for NaN and ±Infinity
+  for (let i = 0; i < n; i++) poison += g[i] * 0;
+  if (poison !== 0) throw invalidParam('optimizer', 'gradient', 'NaN or Infinity', 'finite numbers (training diverged)');
+  const { b1, b2, a, sc2, eps } = k;
+  for (let i = 0; i < n; i++) {
+    const gi = g[i];
+    const mi = b1 * m[i] + (1 - b1) * gi;
+    const vi = b2 * v[i] + (1 - b2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] -= (a * mi) / (Math.sqrt(vi) * sc2 + eps);
+  }
+}
+
 export const cpuOps: BatchedOps = {
   backends: {
     accumulateInput: 'cpu-js',
@@ -435,10 +472,12 @@ export const cpuOps: BatchedOps = {
     backwardInput: 'cpu-js',
     lifStep: 'cpu-js',
     traceUpdate: 'cpu-js',
+    adamStep: 'cpu-js',
   },
   accumulateInput,
   outerAccumulate,
   backwardInput,
   lifStep,
   traceUpdate,
+  adamStep,
 };

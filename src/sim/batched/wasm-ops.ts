@@ -19,8 +19,8 @@
  * results differ from cpu-js by float32 rounding: |wasm - js| <= ~(terms) * 2^-24 * sum |terms|.
  */
 import { BackendUnavailableError, MemoryLimitError, invalidParam } from '../../errors.js';
-import { I32, V128, op, simdAvailable, wasmModule } from '../../neurons/wasm.js';
-import { checkLen, lifStep, traceUpdate, type BatchedOps } from './ops.js';
+import { F32, I32, V128, op, simdAvailable, wasmModule } from '../../neurons/wasm.js';
+import { checkLen, lifStep, traceUpdate, type AdamConstants, type BatchedOps } from './ops.js';
 
 const get = op.localGet;
 const set = op.localSet;
@@ -105,6 +105,101 @@ function dotRowsBody(): number[] {
   return [...group(4), ...group(1)];
 }
 
+/** for (i = 0; i < limit; i += step) body — i and limit are locals; body may nest blocks. */
+function forUp(i: number, limit: number, step: number, body: number[]): number[] {
+  return [
+    ...op.i32Const(0), ...set(i),
+    ...op.block, ...op.loop,
+    ...get(i), ...get(limit), ...op.i32LtU, ...op.i32Eqz, ...op.brIf(1),
+    ...body,
+    ...get(i), ...op.i32Const(step), ...op.i32Add, ...set(i),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+}
+
+/** Byte address base + 4 * index (locals). */
+const at4 = (base: number, index: number) => [...get(base), ...get(index), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add];
+
+/**
+ * acc_input(x, B, nIn, w, rowB, out, rows, vals): for each sample b, gathers the nonzero
+ * x[b][k] (dense [B][nIn]) with the addresses of their weight rows w + k * rowB, then add_rows
+ * them into out + b * rowB. The whole op in one call: no per-row crossing into JS.
+ */
+function accInputBody(): number[] {
+  const A = { x: 0, B: 1, nIn: 2, w: 3, rowB: 4, out: 5, rows: 6, vals: 7, b: 8, k: 9, cnt: 10, xo: 11, xv: 12 } as const;
+  return forUp(A.b, A.B, 1, [
+    ...op.i32Const(0), ...set(A.cnt),
+    ...get(A.x), ...get(A.b), ...get(A.nIn), ...op.i32Mul, ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...set(A.xo),
+    ...forUp(A.k, A.nIn, 1, [
+      ...at4(A.xo, A.k), ...op.f32Load(), ...op.localTee(A.xv), ...op.f32Const(0), ...op.f32Ne,
+      ...op.if,
+      ...at4(A.rows, A.cnt), ...get(A.w), ...get(A.k), ...get(A.rowB), ...op.i32Mul, ...op.i32Add, ...op.i32Store(),
+      ...at4(A.vals, A.cnt), ...get(A.xv), ...op.f32Store(),
+      ...get(A.cnt), ...op.i32Const(1), ...op.i32Add, ...set(A.cnt),
+      ...op.end,
+    ]),
+    ...get(A.cnt),
+    ...op.if,
+    ...get(A.out), ...get(A.b), ...get(A.rowB), ...op.i32Mul, ...op.i32Add, ...get(A.rows), ...get(A.vals), ...get(A.cnt), ...get(A.rowB), ...op.call(0),
+    ...op.end,
+  ]);
+}
+
+/**
+ * outer_acc(x, B, nIn, mBase, rowB, dW, rows, vals, scale): for each input k, gathers the
+ * nonzero x[b][k] (dense [B][nIn]) times scale with the addresses of the rows M_b = mBase + b * rowB,
+ * then add_rows them into dW + k * rowB.
+ */
+function outerAccBody(): number[] {
+  const A = { x: 0, B: 1, nIn: 2, mBase: 3, rowB: 4, dW: 5, rows: 6, vals: 7, scale: 8, k: 9, b: 10, cnt: 11, xv: 12 } as const;
+  return forUp(A.k, A.nIn, 1, [
+    ...op.i32Const(0), ...set(A.cnt),
+    ...forUp(A.b, A.B, 1, [
+      ...get(A.x), ...get(A.b), ...get(A.nIn), ...op.i32Mul, ...get(A.k), ...op.i32Add, ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
+      ...op.f32Load(), ...op.localTee(A.xv), ...op.f32Const(0), ...op.f32Ne,
+      ...op.if,
+      ...at4(A.rows, A.cnt), ...get(A.mBase), ...get(A.b), ...get(A.rowB), ...op.i32Mul, ...op.i32Add, ...op.i32Store(),
+      ...at4(A.vals, A.cnt), ...get(A.xv), ...get(A.scale), ...op.f32Mul, ...op.f32Store(),
+      ...get(A.cnt), ...op.i32Const(1), ...op.i32Add, ...set(A.cnt),
+      ...op.end,
+    ]),
+    ...get(A.cnt),
+    ...op.if,
+    ...get(A.dW), ...get(A.k), ...get(A.rowB), ...op.i32Mul, ...op.i32Add, ...get(A.rows), ...get(A.vals), ...get(A.cnt), ...get(A.rowB), ...op.call(0),
+    ...op.end,
+  ]);
+}
+
+/**
+ * adam(p, g, m, v, nBytes, b1, ob1, b2, ob2, a, sc2, eps) -> f32: first sums g * 0 (NaN exactly
+ * when some g is NaN or ±Infinity) and returns it, changing nothing, if it is not 0; else applies
+ *   m <- b1 m + ob1 g;  v <- b2 v + ob2 g^2;  p <- p - a m / (sqrt(v) sc2 + eps)
+ * four lanes at a time and returns 0. nBytes a multiple of 16.
+ */
+function adamBody(): number[] {
+  const A = { p: 0, g: 1, m: 2, v: 3, n: 4, i: 12, gv: 13, mv: 14, vv: 15, acc: 16, zero: 17, k: 18, sum: 25 } as const;
+  const K = { b1: A.k, ob1: A.k + 1, b2: A.k + 2, ob2: A.k + 3, a: A.k + 4, sc2: A.k + 5, eps: A.k + 6 };
+  const load = (base: number) => [...get(base), ...get(A.i), ...op.i32Add, ...op.v128Load()];
+  const addr = (base: number) => [...get(base), ...get(A.i), ...op.i32Add];
+  const lane = (l: number) => [...get(A.acc), ...op.f32x4ExtractLane(l)];
+  return [
+    ...Array.from({ length: 7 }, (_, j) => [...get(5 + j), ...op.f32x4Splat, ...set(A.k + j)]).flat(),
+    ...forUp(A.i, A.n, 16, [...get(A.acc), ...load(A.g), ...get(A.zero), ...op.f32x4Mul, ...op.f32x4Add, ...set(A.acc)]),
+    ...lane(0), ...lane(1), ...op.f32Add, ...lane(2), ...op.f32Add, ...lane(3), ...op.f32Add, ...op.localTee(A.sum), ...op.f32Const(0), ...op.f32Ne,
+    ...op.if, ...get(A.sum), ...op.return, ...op.end,
+    ...forUp(A.i, A.n, 16, [
+      ...load(A.g), ...set(A.gv),
+      ...addr(A.m), ...get(K.b1), ...load(A.m), ...op.f32x4Mul, ...get(K.ob1), ...get(A.gv), ...op.f32x4Mul, ...op.f32x4Add, ...op.localTee(A.mv), ...op.v128Store(),
+      ...addr(A.v), ...get(K.b2), ...load(A.v), ...op.f32x4Mul, ...get(K.ob2), ...get(A.gv), ...get(A.gv), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Add, ...op.localTee(A.vv), ...op.v128Store(),
+      ...addr(A.p), ...load(A.p),
+      ...get(K.a), ...get(A.mv), ...op.f32x4Mul,
+      ...get(A.vv), ...op.f32x4Sqrt, ...get(K.sc2), ...op.f32x4Mul, ...get(K.eps), ...op.f32x4Add,
+      ...op.f32x4Div, ...op.f32x4Sub, ...op.v128Store(),
+    ]),
+    ...op.f32Const(0),
+  ];
+}
+
 let compiled: WebAssembly.Module | null | undefined;
 
 /** The compiled kernels (cached), or null when this runtime has no WebAssembly SIMD. */
@@ -115,6 +210,9 @@ function kernelModule(): WebAssembly.Module | null {
     wasmModule([
       { name: 'add_rows', params: [I32, I32, I32, I32, I32], results: [], locals: [I32, I32, I32, ...Array<number>(8).fill(I32), ...Array<number>(8).fill(V128)], body: addRowsBody() },
       { name: 'dot_rows', params: [I32, I32, I32, I32, I32], results: [], locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128], body: dotRowsBody() },
+      { name: 'acc_input', params: Array<number>(8).fill(I32), results: [], locals: [I32, I32, I32, I32, F32], body: accInputBody() },
+      { name: 'outer_acc', params: [...Array<number>(8).fill(I32), F32], results: [], locals: [I32, I32, I32, F32], body: outerAccBody() },
+      { name: 'adam', params: [...Array<number>(5).fill(I32), ...Array<number>(7).fill(F32)], results: [F32], locals: [I32, ...Array<number>(12).fill(V128), F32], body: adamBody() },
     ]),
   );
   return compiled;
@@ -135,15 +233,20 @@ class WasmSimdKernels {
   private readonly memory: WebAssembly.Memory;
   private readonly addRows: (dst: number, rows: number, vals: number, m: number, lenBytes: number) => void;
   private readonly dotRows: (mRow: number, wBase: number, rowBytes: number, nIn: number, gOut: number) => void;
+  private readonly accInput: (x: number, B: number, nIn: number, w: number, rowB: number, out: number, rows: number, vals: number) => void;
+  private readonly outerAcc: (x: number, B: number, nIn: number, mBase: number, rowB: number, dW: number, rows: number, vals: number, scale: number) => void;
+  private readonly adam: (p: number, g: number, m: number, v: number, nBytes: number, b1: number, ob1: number, b2: number, ob2: number, a: number, sc2: number, eps: number) => number;
   f32: Float32Array;
   i32: Int32Array;
-  private mark = new Uint8Array(0);
 
   constructor(mod: WebAssembly.Module) {
     this.memory = new WebAssembly.Memory({ initial: 1 });
     const ex = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports;
     this.addRows = ex.add_rows as WasmSimdKernels['addRows'];
     this.dotRows = ex.dot_rows as WasmSimdKernels['dotRows'];
+    this.accInput = ex.acc_input as WasmSimdKernels['accInput'];
+    this.outerAcc = ex.outer_acc as WasmSimdKernels['outerAcc'];
+    this.adam = ex.adam as WasmSimdKernels['adam'];
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
@@ -174,10 +277,10 @@ class WasmSimdKernels {
     else for (let r = 0; r < rows; r++) this.putRow(src, r, cols, P, at + r * P);
   }
 
-  private marks(n: number): Uint8Array {
-    if (this.mark.length < n) this.mark = new Uint8Array(n);
-    this.mark.fill(0, 0, n);
-    return this.mark;
+  /** Copies rows x cols of the wasm floats at `at` (row stride P) into dst. */
+  private getRows(dst: Float32Array, rows: number, cols: number, P: number, at: number): void {
+    if (P === cols) dst.set(this.f32.subarray(at, at + rows * cols));
+    else for (let r = 0; r < rows; r++) dst.set(this.f32.subarray(at + r * P, at + r * P + cols), r * cols);
   }
 
   accumulateInput = (x: Float32Array, B: number, nIn: number, W: Float32Array, nOut: number, out: Float32Array): void => {
@@ -186,34 +289,13 @@ class WasmSimdKernels {
     checkLen('accumulateInput', 'out', out, B * nOut);
     if (B * nIn * nOut === 0) return;
     const P = padded(nOut), rowB = 4 * P;
-    const wOff = 0, oOff = nIn * rowB, idxOff = oOff + rowB, valOff = idxOff + 4 * nIn;
+    const wOff = 0, xOff = nIn * rowB, oOff = xOff + 4 * B * nIn, idxOff = oOff + B * rowB, valOff = idxOff + 4 * nIn;
     this.ensure('accumulateInput', valOff + 4 * nIn);
-    // copy only the weight rows some sample uses
-    const mark = this.marks(nIn);
-    let used = 0;
-    for (let b = 0; b < B; b++) {
-      const xo = b * nIn;
-      for (let k = 0; k < nIn; k++) if (x[xo + k] !== 0 && mark[k] === 0) { mark[k] = 1; used++; }
-    }
-    if (used === 0) return;
-    if (used === nIn) this.putRows(W, nIn, nOut, P, wOff / 4);
-    else for (let k = 0; k < nIn; k++) if (mark[k]) this.putRow(W, k, nOut, P, wOff / 4 + k * P);
-    const f32 = this.f32, i32 = this.i32;
-    for (let b = 0; b < B; b++) {
-      const xo = b * nIn;
-      let m = 0;
-      for (let k = 0; k < nIn; k++) {
-        const xv = x[xo + k];
-        if (xv !== 0) {
-          i32[idxOff / 4 + m] = wOff + k * rowB;
-          f32[valOff / 4 + m++] = xv;
-        }
-      }
-      if (m === 0) continue;
-      this.putRow(out, b, nOut, P, oOff / 4);
-      this.addRows(oOff, idxOff, valOff, m, rowB);
-      out.set(f32.subarray(oOff / 4, oOff / 4 + nOut), b * nOut);
-    }
+    this.putRows(W, nIn, nOut, P, wOff / 4);
+    this.f32.set(x.subarray(0, B * nIn), xOff / 4);
+    this.putRows(out, B, nOut, P, oOff / 4);
+    this.accInput(xOff, B, nIn, wOff, rowB, oOff, idxOff, valOff);
+    this.getRows(out, B, nOut, P, oOff / 4);
   };
 
   outerAccumulate = (X: Float32Array, M: Float32Array, B: number, nIn: number, nOut: number, dW: Float32Array, scale: number): void => {
@@ -223,24 +305,13 @@ class WasmSimdKernels {
     if (!Number.isFinite(scale)) throw invalidParam('outerAccumulate', 'scale', scale, 'a finite number');
     if (B * nIn * nOut === 0) return;
     const P = padded(nOut), rowB = 4 * P;
-    const mOff = 0, dOff = B * rowB, idxOff = dOff + rowB, valOff = idxOff + 4 * B;
+    const mOff = 0, dOff = B * rowB, xOff = dOff + nIn * rowB, idxOff = xOff + 4 * B * nIn, valOff = idxOff + 4 * B;
     this.ensure('outerAccumulate', valOff + 4 * B);
     this.putRows(M, B, nOut, P, mOff / 4);
-    const f32 = this.f32, i32 = this.i32;
-    for (let k = 0; k < nIn; k++) {
-      let m = 0;
-      for (let b = 0; b < B; b++) {
-        const xv = X[b * nIn + k];
-        if (xv !== 0) {
-          i32[idxOff / 4 + m] = mOff + b * rowB;
-          f32[valOff / 4 + m++] = scale * xv;
-        }
-      }
-      if (m === 0) continue;
-      this.putRow(dW, k, nOut, P, dOff / 4);
-      this.addRows(dOff, idxOff, valOff, m, rowB);
-      dW.set(f32.subarray(dOff / 4, dOff / 4 + nOut), k * nOut);
-    }
+    this.putRows(dW, nIn, nOut, P, dOff / 4);
+    this.f32.set(X.subarray(0, B * nIn), xOff / 4);
+    this.outerAcc(xOff, B, nIn, mOff, rowB, dOff, idxOff, valOff, scale);
+    this.getRows(dW, nIn, nOut, P, dOff / 4);
   };
 
   backwardInput = (M: Float32Array, B: number, nOut: number, W: Float32Array, nIn: number, G: Float32Array): void => {
@@ -262,6 +333,23 @@ class WasmSimdKernels {
       G.set(this.f32.subarray(gOff / 4, gOff / 4 + nIn), b * nIn);
     }
   };
+
+  adamStep = (p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, k: AdamConstants): void => {
+    const n = p.length;
+    checkLen('adamStep', 'g', g, n);
+    checkLen('adamStep', 'm', m, n);
+    checkLen('adamStep', 'v', v, n);
+    if (n === 0) return;
+    const n4 = padded(n);
+    this.ensure('adamStep', 16 * n4);
+    const at = [0, n4, 2 * n4, 3 * n4];
+    [p, g, m, v].forEach((a, i) => this.putRow(a, 0, n, n4, at[i]));
+    const poison = this.adam(0, 4 * at[1], 4 * at[2], 4 * at[3], 4 * n4, k.b1, 1 - k.b1, k.b2, 1 - k.b2, k.a, k.sc2, k.eps);
+    if (poison !== 0) throw invalidParam('optimizer', 'gradient', 'NaN or Infinity', 'finite numbers (training diverged)');
+    p.set(this.f32.subarray(0, n));
+    m.set(this.f32.subarray(at[2], at[2] + n));
+    v.set(this.f32.subarray(at[3], at[3] + n));
+  };
 }
 
 /**
@@ -280,11 +368,13 @@ export function createWasmSimdOps(): BatchedOps {
       backwardInput: 'wasm-simd',
       lifStep: 'cpu-js',
       traceUpdate: 'cpu-js',
+      adamStep: 'wasm-simd',
     },
     accumulateInput: k.accumulateInput,
     outerAccumulate: k.outerAccumulate,
     backwardInput: k.backwardInput,
     lifStep,
     traceUpdate,
+    adamStep: k.adamStep,
   };
 }

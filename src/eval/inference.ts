@@ -85,7 +85,7 @@ export function scoreBatch(model: Model, x: Float32Array, B: number, rng: Rng, o
   }
   hs.forEach((h, l) => {
     const n = sizes[l + 1];
-    prototypeScores(unitRows(h, B, n).z, B, n, model.state.prototypes[l], C, out, ops);
+    prototypeScores(unitRows(h, B, n, ops).z, B, n, model.state.prototypes[l], C, out, ops);
   });
 }
 

@@ -74,7 +74,7 @@ export function faustSignal(
   const { B, nOut: n } = sh;
   const C = p.classes;
   const P = local.prototypes;
-  const { z, norm } = unitRows(h, B, n);
+  const { z, norm } = unitRows(h, B, n, ops);
   const batchMean = classMeans(z, y, B, n, C);
   for (let c = 0; c < C; c++) {
     if (batchMean.count[c] > 0 && isZero(P, c, n)) setUnit(P, c, n, batchMean.sum, 0, 1);

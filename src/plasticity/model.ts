@@ -118,17 +118,6 @@ export interface LifLayerRecord {
   spikeCount: number;
 }
 
-/** y <- scale * sqrt(n) * x / ||x|| row by row (zero rows stay zero). */
-export function normaliseRows(x: Float32Array, B: number, n: number, out: Float32Array, scale = 1): void {
-  const k = scale * Math.sqrt(n);
-  for (let b = 0; b < B; b++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += x[b * n + i] * x[b * n + i];
-    const f = s > 0 ? k / Math.sqrt(s) : 0;
-    for (let i = 0; i < n; i++) out[b * n + i] = x[b * n + i] * f;
-  }
-}
-
 /**
  * Rate forward pass through `count` layers (all by default). BP's output layer stays linear
  * (its logits).
@@ -146,7 +135,7 @@ export function forwardRate(model: Model, x: Float32Array, B: number, ops: Batch
     let a = y;
     if (norm) {
       a = new Float32Array(B * nIn);
-      normaliseRows(y, B, nIn, a);
+      ops.normaliseRows(y, B, nIn, a, Math.sqrt(nIn));
     }
     const u = new Float32Array(B * nOut);
     for (let bb = 0; bb < B; bb++) u.set(state.b[l], bb * nOut);
@@ -258,15 +247,9 @@ export function prototypeScores(z: Float32Array, B: number, n: number, protos: F
 }
 
 /** Unit-length rows z = h / ||h|| and the norms (zero rows stay zero). */
-export function unitRows(h: Float32Array, B: number, n: number): { z: Float32Array; norm: Float64Array } {
+export function unitRows(h: Float32Array, B: number, n: number, ops: BatchedOps = cpuOps): { z: Float32Array; norm: Float64Array } {
   const z = new Float32Array(B * n);
   const norm = new Float64Array(B);
-  for (let bb = 0; bb < B; bb++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += h[bb * n + j] * h[bb * n + j];
-    const r = Math.sqrt(s);
-    norm[bb] = r;
-    if (r > 0) for (let j = 0; j < n; j++) z[bb * n + j] = h[bb * n + j] / r;
-  }
+  ops.normaliseRows(h, B, n, z, 1, norm);
   return { z, norm };
 }

@@ -145,7 +145,7 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
     if (c.rule !== 'ff') {
       const sc = new Float32Array(B * C);
       if (c.rule === 'bp') sc.set(hs[hs.length - 1]);
-      else hs.forEach((h, l) => prototypeScores(unitRows(h, B, sizes[l + 1]).z, B, sizes[l + 1], model.state.prototypes[l], C, sc, ops));
+      else hs.forEach((h, l) => prototypeScores(unitRows(h, B, sizes[l + 1], ops).z, B, sizes[l + 1], model.state.prototypes[l], C, sc, ops));
       const pred = argmaxRows(sc, B, C);
       for (let r = 0; r < B; r++) if (pred[r] === y[r]) correct++;
     }

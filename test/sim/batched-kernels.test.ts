@@ -66,7 +66,7 @@ for (const backend of ['gpujs-cpu', 'webasm']) {
       t.is(n1, n2);
       t.true(maxAbs(st[0].v, st[1].v) < 1e-4 && maxAbs(st[0].psi, st[1].psi) < 1e-5);
       const expected = backend === 'gpujs-cpu' ? 'cpu' : 'webasm';
-      for (const op of Object.keys(ops.backends) as (keyof typeof ops.backends)[]) t.is(ops.backends[op], op === 'adamStep' ? 'cpu-js' : expected, op);
+      for (const op of Object.keys(ops.backends) as (keyof typeof ops.backends)[]) t.is(ops.backends[op], op === 'adamStep' || op === 'normaliseRows' ? 'cpu-js' : expected, op);
       t.is(ops.info.chosen, expected);
     } finally {
       await ops.dispose();
@@ -102,7 +102,7 @@ test('registry: support matrix lists the ops and model kernel plans; a missing e
   const { getImpl, listFor } = await import('../../src/sim/backends/registry.js');
   const { NoImplementationError } = await import('../../src/errors.js');
   t.deepEqual(listFor('gpujs'), ['IF', 'Izhikevich', 'LIF', 'accumulateInput', 'backwardInput', 'lifStep', 'outerAccumulate', 'traceUpdate']);
-  t.deepEqual(listFor('cpu-js'), ['accumulateInput', 'adamStep', 'backwardInput', 'lifStep', 'outerAccumulate', 'traceUpdate']);
+  t.deepEqual(listFor('cpu-js'), ['accumulateInput', 'adamStep', 'backwardInput', 'lifStep', 'normaliseRows', 'outerAccumulate', 'traceUpdate']);
   t.is(getImpl('lifStep', 'cpu-js'), cpuOps.lifStep);
   t.throws(() => getImpl('LIF', 'gpujs', 'fixed'), { instanceOf: NoImplementationError, message: /LIF_gpujs_float/ });
 });

@@ -184,7 +184,7 @@ maybe("backend 'wasm-simd' by option and by FFSNN_BACKEND; 'auto' picks it witho
   const byOption = await createOps({ backend: 'wasm-simd' });
   t.is(byOption.info.chosen, 'wasm-simd');
   t.deepEqual({ ...byOption.backends }, {
-    accumulateInput: 'wasm-simd', outerAccumulate: 'wasm-simd', backwardInput: 'wasm-simd', lifStep: 'cpu-js', traceUpdate: 'cpu-js', adamStep: 'wasm-simd',
+    accumulateInput: 'wasm-simd', outerAccumulate: 'wasm-simd', backwardInput: 'wasm-simd', lifStep: 'cpu-js', traceUpdate: 'cpu-js', adamStep: 'wasm-simd', normaliseRows: 'wasm-simd',
   });
   const asyncOps = await createAsyncOps({ backend: 'wasm-simd' });
   t.is(asyncOps.backends.outerAccumulate, 'wasm-simd');
@@ -245,6 +245,33 @@ test('adamStep: plain and wasm paths follow the Adam definition over 5 steps (ta
         gb[n - 1] = bad;
         t.throws(() => ops.adamStep(p, gb, m, v, { b1: 0.9, b2: 0.999, a: 0.01, sc2: 1, eps: 1e-8 }), { instanceOf: ConfigError, message: /gradient/ });
         t.deepEqual([p, m, v].map((a) => [...a]), before.map((a) => [...a]), `${ops.backends.adamStep}: nothing changed on ${bad}`);
+      }
+    }
+  }
+});
+
+test('normaliseRows: plain and wasm paths give k x / ||x|| and the norms; zero rows stay zero (tails n = 7, 784)', (t) => {
+  const rng = new Rng(5);
+  const paths = simd ? [cpuOps, createWasmSimdOps()] : [cpuOps];
+  for (const n of [7, 784]) {
+    const B = 3;
+    const x = randomArray(rng, B * n, 0.4, false);
+    x.fill(0, n, 2 * n); // row 1 all zero
+    const k = Math.sqrt(n);
+    for (const ops of paths) {
+      const out = new Float32Array(B * n).fill(9), norms = new Float64Array(B);
+      ops.normaliseRows(x, B, n, out, k, norms);
+      for (let b = 0; b < B; b++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += x[b * n + i] ** 2;
+        t.true(Math.abs(norms[b] - Math.sqrt(s)) <= 1e-6 * Math.sqrt(s), `${ops.backends.normaliseRows} norm of row ${b}`);
+        let ms = 0;
+        for (let i = 0; i < n; i++) {
+          const want = s > 0 ? (k * x[b * n + i]) / Math.sqrt(s) : 0;
+          t.true(Math.abs(out[b * n + i] - want) <= 1e-5 * k, `${ops.backends.normaliseRows} n=${n} (${b}, ${i})`);
+          ms += out[b * n + i] ** 2;
+        }
+        t.true(b === 1 ? ms === 0 : Math.abs(ms / n - 1) < 1e-4, 'mean square 1 (0 for the zero row)');
       }
     }
   }

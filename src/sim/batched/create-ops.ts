@@ -25,6 +25,7 @@ import {
   lifStep as cpuLifStep,
   traceUpdate as cpuTraceUpdate,
   adamStep as cpuAdamStep,
+  normaliseRows as cpuNormaliseRows,
   checkLen,
   type BatchedOps,
   type LifConstants,
@@ -38,7 +39,7 @@ import {
   traceUpdateKernel,
 } from './kernels.js';
 
-for (const op of ['accumulateInput', 'outerAccumulate', 'backwardInput', 'lifStep', 'traceUpdate', 'adamStep'] as const) {
+for (const op of ['accumulateInput', 'outerAccumulate', 'backwardInput', 'lifStep', 'traceUpdate', 'adamStep', 'normaliseRows'] as const) {
   registerImpl(op, 'cpu-js', 'float', cpuOps[op]);
 }
 registerImpl('accumulateInput', 'gpujs', 'float', accumulateInputKernel);
@@ -70,6 +71,7 @@ export interface AsyncOpsHandle {
   lifStep: Async<BatchedOps['lifStep']>;
   traceUpdate: Async<BatchedOps['traceUpdate']>;
   adamStep: Async<BatchedOps['adamStep']>;
+  normaliseRows: Async<BatchedOps['normaliseRows']>;
   dispose(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function createAsyncOps(opts: CreateOpsOptions = {}): Promise<Async
     lifStep: wrap('lifStep') as AsyncOpsHandle['lifStep'],
     traceUpdate: wrap('traceUpdate') as AsyncOpsHandle['traceUpdate'],
     adamStep: wrap('adamStep') as AsyncOpsHandle['adamStep'],
+    normaliseRows: wrap('normaliseRows') as AsyncOpsHandle['normaliseRows'],
   };
 }
 
@@ -136,11 +139,12 @@ class KernelOps {
     this.gk = gk;
     this.info = info;
     const m = info.chosen;
-    // gpu.js has no Adam kernel: the optimizer step is elementwise, and stays in plain JS
-    this.backends = { accumulateInput: m, outerAccumulate: m, backwardInput: m, lifStep: m, traceUpdate: m, adamStep: 'cpu-js' };
+    // gpu.js has no Adam or row-normalisation kernel: both are elementwise, and stay in plain JS
+    this.backends = { accumulateInput: m, outerAccumulate: m, backwardInput: m, lifStep: m, traceUpdate: m, adamStep: 'cpu-js', normaliseRows: 'cpu-js' };
   }
 
   adamStep = cpuAdamStep;
+  normaliseRows = cpuNormaliseRows;
 
   private run(op: OpName, key: string, fn: KernelFunction, size: number, argumentTypes: Record<string, string>, constants: Record<string, number>, args: unknown[]): Float32Array | PromiseLike<Float32Array> {
     const k: IKernelRunShortcut = this.gk.kernel(`${op}:${key}`, fn, { output: [size], argumentTypes, constants } as never);

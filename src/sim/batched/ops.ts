@@ -21,7 +21,7 @@ import { invalidParam } from '../../errors.js';
 import { stepsOf } from '../../neurons/spec.js';
 
 /** The ops a batched backend provides. */
-export type OpName = 'accumulateInput' | 'outerAccumulate' | 'backwardInput' | 'lifStep' | 'traceUpdate' | 'adamStep';
+export type OpName = 'accumulateInput' | 'outerAccumulate' | 'backwardInput' | 'lifStep' | 'traceUpdate' | 'adamStep' | 'normaliseRows';
 
 /**
  * What ran an op: 'cpu-js' is the plain-JavaScript path of this file; any other value is the
@@ -39,6 +39,7 @@ export interface BatchedOps {
   lifStep: typeof lifStep;
   traceUpdate: typeof traceUpdate;
   adamStep: typeof adamStep;
+  normaliseRows: typeof normaliseRows;
 }
 
 // Scratch for the gathered nonzeros of one row; grown on demand, shared by the (synchronous) ops.
@@ -429,6 +430,28 @@ export function transposeWeights(w: Float32Array, nPost: number, nPre: number): 
 }
 
 /** The plain-JavaScript ops (always available, never loads gpu.js). */
+/**
+ * Row-wise length normalisation of B rows of n:
+ *
+ *   out[b] = k * x[b] / ||x[b]||,   norms[b] = ||x[b]||   (zero rows stay zero)
+ *
+ * FF/FAUST layer inputs use k = sqrt(n) (mean square 1); unit rows for cosines use k = 1.
+ * out may be x itself.
+ */
+export function normaliseRows(x: Float32Array, B: number, n: number, out: Float32Array, k: number, norms?: Float64Array): void {
+  checkLen('normaliseRows', 'x', x, B * n);
+  checkLen('normaliseRows', 'out', out, B * n);
+  if (norms) checkLen('normaliseRows', 'norms', norms, B);
+  for (let b = 0, o = 0; b < B; b++, o += n) {
+    let s = 0;
+    for (let i = o; i < o + n; i++) s += x[i] * x[i];
+    const r = Math.sqrt(s);
+    if (norms) norms[b] = r;
+    const f = r > 0 ? k / r : 0;
+    for (let i = o; i < o + n; i++) out[i] = x[i] * f;
+  }
+}
+
 /** One Adam step's constants: a = lr / (1 - b1^t), sc2 = 1 / sqrt(1 - b2^t) (bias corrections folded in). */
 export interface AdamConstants {
   b1: number;
@@ -473,6 +496,7 @@ export const cpuOps: BatchedOps = {
     lifStep: 'cpu-js',
     traceUpdate: 'cpu-js',
     adamStep: 'cpu-js',
+    normaliseRows: 'cpu-js',
   },
   accumulateInput,
   outerAccumulate,
@@ -480,4 +504,5 @@ export const cpuOps: BatchedOps = {
   lifStep,
   traceUpdate,
   adamStep,
+  normaliseRows,
 };

@@ -74,10 +74,15 @@ export interface WasmFunction {
   body: number[];
 }
 
-/** A module importing `env.memory` and exporting the given functions. */
-export function wasmModule(functions: WasmFunction[]): Uint8Array<ArrayBuffer> {
+/**
+ * A module importing `env.memory` and exporting the given functions. With `sharedMaxPages` the
+ * memory is imported as shared with that maximum (a shared memory keeps every view valid when it
+ * grows; an unshared one detaches them).
+ */
+export function wasmModule(functions: WasmFunction[], sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
   const types = section(1, vec(functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))])));
-  const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]]));
+  const limits = sharedMaxPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedMaxPages)];
+  const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]]));
   const funcs = section(3, vec(functions.map((_, i) => uleb(i))));
   const exports = section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])));
   const code = section(

@@ -35,6 +35,8 @@ export interface RunState {
   history: EpochMetrics[];
   rng: Rng;
   recorder: ReadRecorder;
+  /** Gradient buffers, one per projection (not saved; made by the first epoch). */
+  grads?: Grad[];
 }
 
 export interface BatchProgress {
@@ -87,6 +89,26 @@ export function trainingSplit(config: RunConfig, data: Dataset): Split {
   return fractionOf(data.train, data.dim, data.classes, config.trainFraction);
 }
 
+/**
+ * The run's gradient buffers (made once per run). Where the ops keep their own memory (wasm-simd),
+ * weights, biases, prototypes, gradients and Adam moments are first adopted into it, so the
+ * products and the optimizer use them in place instead of copying them in and out every batch.
+ */
+function placeState(run: RunState, ops: BatchedOps): Grad[] {
+  const { state } = run.model;
+  run.grads ??= state.W.map((w, l) => ({ dW: new Float32Array(w.length), db: new Float32Array(state.b[l].length) }));
+  const adopt = ops.adopt;
+  if (adopt) {
+    state.W = state.W.map(adopt);
+    state.b = state.b.map(adopt);
+    state.prototypes = state.prototypes.map(adopt);
+    run.optimizer.m = run.optimizer.m.map(adopt);
+    run.optimizer.v = run.optimizer.v.map(adopt);
+    run.grads = run.grads.map((g) => ({ dW: adopt(g.dW), db: adopt(g.db) }));
+  }
+  return run.grads;
+}
+
 /** Trains one epoch and scores the test split; appends and returns its metrics. */
 export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedOps = cpuOps, onBatch?: (p: BatchProgress) => void): EpochMetrics {
   const { config: c, model } = run;
@@ -100,7 +122,7 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
   const encRng = root.fork(`encode-${e}`);
   run.optimizer.lr = lrAt(c, e);
   const negRng = root.fork(`negative-${e}`);
-  const grads: Grad[] = model.state.W.map((w, l) => ({ dW: new Float32Array(w.length), db: new Float32Array(model.state.b[l].length) }));
+  const grads = placeState(run, ops);
   const params = [...model.state.W, ...model.state.b];
   const gradList = [...grads.map((g) => g.dW), ...grads.map((g) => g.db)];
   const layerLoss = new Array<number>(c.rule === 'bp' ? 1 : sizes.length - 1).fill(0);

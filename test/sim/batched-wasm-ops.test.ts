@@ -276,3 +276,41 @@ test('normaliseRows: plain and wasm paths give k x / ||x|| and the norms; zero r
     }
   }
 });
+
+maybe('adopted arrays are used in place, give the results of copied ones, and survive the memory growing', (t) => {
+  const ops = createWasmSimdOps();
+  const rng = new Rng(8);
+  const B = 5, nIn = 30, nOut = 12;
+  const x = randomArray(rng, B * nIn, 0.3, false), W = randomArray(rng, nIn * nOut, 1, false), M = randomArray(rng, B * nOut, 0.7, false);
+  const Wa = ops.adopt!(W);
+  t.not(Wa, W);
+  t.is(ops.adopt!(Wa), Wa, 'adopting twice returns the same array');
+  t.deepEqual([...Wa], [...W]);
+  // grow the memory well past its size, then use the first array
+  const big = ops.adopt!(new Float32Array(4_000_000));
+  t.is(big.length, 4_000_000);
+  t.is(Wa.length, nIn * nOut, 'the earlier view is still attached');
+  const out1 = new Float32Array(B * nOut), out2 = new Float32Array(B * nOut);
+  ops.accumulateInput(x, B, nIn, W, nOut, out1);
+  ops.accumulateInput(x, B, nIn, Wa, nOut, out2);
+  t.deepEqual([...out2], [...out1]);
+  const g1 = new Float32Array(B * nIn), g2 = new Float32Array(B * nIn);
+  ops.backwardInput(M, B, nOut, W, nIn, g1);
+  ops.backwardInput(M, B, nOut, Wa, nIn, g2);
+  t.deepEqual([...g2], [...g1]);
+  const d1 = Float32Array.from(W), d2 = ops.adopt!(W);
+  ops.outerAccumulate(x, M, B, nIn, nOut, d1, 0.5);
+  ops.outerAccumulate(x, M, B, nIn, nOut, d2, 0.5);
+  t.deepEqual([...d2], [...d1], 'outerAccumulate into an adopted dW, in place');
+  t.notDeepEqual([...d2], [...W], 'and it did accumulate');
+  // Adam in place equals Adam on copies
+  const n = 13; // not a multiple of 4: the adopted arrays carry zero padding
+  const mk = () => [Float32Array.from({ length: n }, (_, i) => Math.sin(i)), Float32Array.from({ length: n }, (_, i) => Math.cos(i)), new Float32Array(n), new Float32Array(n)];
+  const plain = mk(), placed = mk().map((a) => ops.adopt!(a));
+  for (let s = 1; s <= 3; s++) {
+    const k = { b1: 0.9, b2: 0.999, a: 0.01 / (1 - 0.9 ** s), sc2: 1 / Math.sqrt(1 - 0.999 ** s), eps: 1e-8 };
+    ops.adamStep(plain[0], plain[1], plain[2], plain[3], k);
+    ops.adamStep(placed[0], placed[1], placed[2], placed[3], k);
+  }
+  t.deepEqual(placed.map((a) => [...a]), plain.map((a) => [...a]));
+});

@@ -40,6 +40,12 @@ export interface BatchedOps {
   traceUpdate: typeof traceUpdate;
   adamStep: typeof adamStep;
   normaliseRows: typeof normaliseRows;
+  /**
+   * Where a backend keeps its own memory (wasm-simd): a copy of `a` in it, which later calls use in
+   * place instead of copying (the same array when already adopted). Absent where ops read the
+   * caller's arrays directly.
+   */
+  adopt?: (a: Float32Array) => Float32Array;
 }
 
 // Scratch for the gathered nonzeros of one row; grown on demand, shared by the (synchronous) ops.

@@ -245,7 +245,7 @@ function kernelModule(): WebAssembly.Module | null {
       { name: 'norm_rows', params: [I32, I32, I32, I32, F32, I32], results: [], locals: [I32, I32, I32, V128, V128, F32], body: normRowsBody() },
       { name: 'poison', params: [I32, I32], results: [F32], locals: [I32, V128, V128], body: poisonBody() },
       { name: 'adam', params: [...Array<number>(5).fill(I32), ...Array<number>(7).fill(F32)], results: [], locals: [I32, ...Array<number>(10).fill(V128)], body: adamBody() },
-    ]),
+    ], MAX_PAGES),
   );
   return compiled;
 }
@@ -256,7 +256,8 @@ export function wasmSimdAvailable(): boolean {
 }
 
 const PAGE = 65536;
-const MAX_BYTES = 2 ** 31; // byte addresses are passed as (signed) i32
+const MAX_PAGES = 32767; // byte addresses are passed as (signed) i32
+const MAX_BYTES = MAX_PAGES * PAGE;
 
 /**
  * Byte offsets of consecutive regions of the given byte lengths (16-byte aligned), plus the end.
@@ -278,6 +279,13 @@ function regions(...bytes: number[]): { at: number[]; end: number } {
 /** Rounds a row length up to whole f32x4 vectors. */
 const padded = (n: number) => (n + 3) & ~3;
 
+/**
+ * Memory: one shared wasm Memory per ops object (shared so that growing it never detaches a view),
+ * bump-allocated. `adopt` moves an array into it for good (training adopts its weights, biases,
+ * gradients and Adam moments); the ops use adopted arrays in place, with no copy, when their rows
+ * need no padding. Everything else is copied into a scratch area per call (regrown, never
+ * shrunk) and the outputs copied back.
+ */
 class WasmSimdKernels {
   private readonly memory: WebAssembly.Memory;
   private readonly addRows: (dst: number, rows: number, vals: number, m: number, lenBytes: number) => void;
@@ -289,9 +297,15 @@ class WasmSimdKernels {
   private readonly adam: (p: number, g: number, m: number, v: number, nBytes: number, b1: number, ob1: number, b2: number, ob2: number, a: number, sc2: number, eps: number) => void;
   f32: Float32Array;
   i32: Int32Array;
+  /** Bytes in use (adopted arrays and scratch areas). */
+  private top = 0;
+  private scratchAt = 0;
+  private scratchBytes = 0;
+  /** Arrays made by `adopt`: in this memory, 16-byte aligned, zero-padded to whole f32x4 vectors. */
+  private readonly adopted = new WeakSet<Float32Array>();
 
   constructor(mod: WebAssembly.Module) {
-    this.memory = new WebAssembly.Memory({ initial: 1 });
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const ex = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports;
     this.addRows = ex.add_rows as WasmSimdKernels['addRows'];
     this.dotRows = ex.dot_rows as WasmSimdKernels['dotRows'];
@@ -304,20 +318,49 @@ class WasmSimdKernels {
     this.i32 = new Int32Array(this.memory.buffer);
   }
 
-  /** Makes the memory at least `bytes` long (views refreshed). */
-  private ensure(op: string, bytes: number): void {
-    if (bytes > MAX_BYTES) throw new MemoryLimitError(`wasm-simd ${op}`, bytes, MAX_BYTES);
+  /** Byte offset of a fresh (zeroed) region of `bytes`, 16-byte aligned, off 4 KiB boundaries. */
+  private alloc(op: string, bytes: number): number {
+    const at = ((this.top + 15) & ~15) + 256;
+    const end = at + bytes;
+    if (end > MAX_BYTES) throw new MemoryLimitError(`wasm-simd ${op}`, end, MAX_BYTES);
     const have = this.memory.buffer.byteLength;
-    if (bytes > have) {
+    if (end > have) {
       try {
-        this.memory.grow(Math.ceil((bytes - have) / PAGE));
+        this.memory.grow(Math.ceil((end - have) / PAGE));
       } catch {
-        throw new MemoryLimitError(`wasm-simd ${op}`, bytes, have);
+        throw new MemoryLimitError(`wasm-simd ${op}`, end, have);
       }
       this.f32 = new Float32Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
     }
+    this.top = end;
+    return at;
   }
+
+  /** Absolute byte offsets of this call's scratch regions (see `regions`), the area regrown when short. */
+  private scratch(op: string, ...bytes: number[]): number[] {
+    const { at, end } = regions(...bytes);
+    if (end > this.scratchBytes) {
+      this.scratchBytes = Math.max(end, Math.ceil(1.5 * this.scratchBytes));
+      this.scratchAt = this.alloc(op, this.scratchBytes);
+    }
+    return at.map((a) => a + this.scratchAt);
+  }
+
+  /** Byte offset of `a` when it was adopted (usable in place), else -1. */
+  private placeOf(a: Float32Array): number {
+    return this.adopted.has(a) ? a.byteOffset : -1;
+  }
+
+  /** A copy of `a` in this memory, used in place by later calls; `a` itself when already adopted. */
+  adopt = (a: Float32Array): Float32Array => {
+    if (this.adopted.has(a)) return a;
+    const at = this.alloc('adopt', 4 * padded(a.length));
+    const view = new Float32Array(this.memory.buffer, at, a.length);
+    view.set(a);
+    this.adopted.add(view);
+    return view;
+  };
 
   /** Copies row r of src (cols wide) to float index `at`, zero-padding to P. */
   private putRow(src: Float32Array, r: number, cols: number, P: number, at: number): void {
@@ -342,10 +385,10 @@ class WasmSimdKernels {
     checkLen('accumulateInput', 'out', out, B * nOut);
     if (B * nIn * nOut === 0) return;
     const P = padded(nOut), rowB = 4 * P;
-    const { at, end } = regions(nIn * rowB, 4 * B * nIn, B * rowB, 4 * nIn, 4 * nIn);
-    const [wOff, xOff, oOff, idxOff, valOff] = at;
-    this.ensure('accumulateInput', end);
-    this.putRows(W, nIn, nOut, P, wOff / 4);
+    const placed = P === nOut ? this.placeOf(W) : -1;
+    const [wAt, xOff, oOff, idxOff, valOff] = this.scratch('accumulateInput', placed >= 0 ? 0 : nIn * rowB, 4 * B * nIn, B * rowB, 4 * nIn, 4 * nIn);
+    const wOff = placed >= 0 ? placed : wAt;
+    if (placed < 0) this.putRows(W, nIn, nOut, P, wOff / 4);
     this.f32.set(x.subarray(0, B * nIn), xOff / 4);
     this.putRows(out, B, nOut, P, oOff / 4);
     this.accInput(xOff, B, nIn, wOff, rowB, oOff, idxOff, valOff);
@@ -359,14 +402,14 @@ class WasmSimdKernels {
     if (!Number.isFinite(scale)) throw invalidParam('outerAccumulate', 'scale', scale, 'a finite number');
     if (B * nIn * nOut === 0) return;
     const P = padded(nOut), rowB = 4 * P;
-    const { at, end } = regions(B * rowB, nIn * rowB, 4 * B * nIn, 4 * B, 4 * B);
-    const [mOff, dOff, xOff, idxOff, valOff] = at;
-    this.ensure('outerAccumulate', end);
+    const placed = P === nOut ? this.placeOf(dW) : -1;
+    const [mOff, dAt, xOff, idxOff, valOff] = this.scratch('outerAccumulate', B * rowB, placed >= 0 ? 0 : nIn * rowB, 4 * B * nIn, 4 * B, 4 * B);
+    const dOff = placed >= 0 ? placed : dAt;
     this.putRows(M, B, nOut, P, mOff / 4);
-    this.putRows(dW, nIn, nOut, P, dOff / 4);
+    if (placed < 0) this.putRows(dW, nIn, nOut, P, dOff / 4);
     this.f32.set(X.subarray(0, B * nIn), xOff / 4);
     this.outerAcc(xOff, B, nIn, mOff, rowB, dOff, idxOff, valOff, scale);
-    this.getRows(dW, nIn, nOut, P, dOff / 4);
+    if (placed < 0) this.getRows(dW, nIn, nOut, P, dOff / 4);
   };
 
   backwardInput = (M: Float32Array, B: number, nOut: number, W: Float32Array, nIn: number, G: Float32Array): void => {
@@ -379,10 +422,10 @@ class WasmSimdKernels {
       return;
     }
     const P = padded(nOut), rowB = 4 * P;
-    const { at, end } = regions(nIn * rowB, B * rowB, 4 * nIn);
-    const [wOff, mOff, gOff] = at;
-    this.ensure('backwardInput', end);
-    this.putRows(W, nIn, nOut, P, wOff / 4);
+    const placed = P === nOut ? this.placeOf(W) : -1;
+    const [wAt, mOff, gOff] = this.scratch('backwardInput', placed >= 0 ? 0 : nIn * rowB, B * rowB, 4 * nIn);
+    const wOff = placed >= 0 ? placed : wAt;
+    if (placed < 0) this.putRows(W, nIn, nOut, P, wOff / 4);
     this.putRows(M, B, nOut, P, mOff / 4);
     for (let b = 0; b < B; b++) {
       this.dotRows(mOff + b * rowB, wOff, rowB, nIn, gOff);
@@ -396,8 +439,7 @@ class WasmSimdKernels {
     if (norms) checkLen('normaliseRows', 'norms', norms, B);
     if (B * n === 0) return;
     const P = padded(n), rowB = 4 * P;
-    const { at, end } = regions(B * rowB, B * rowB, 4 * B);
-    this.ensure('normaliseRows', end);
+    const at = this.scratch('normaliseRows', B * rowB, B * rowB, 4 * B);
     this.putRows(x, B, n, P, at[0] / 4);
     this.normRows(at[0], at[1], B, rowB, k, at[2]);
     this.getRows(out, B, n, P, at[1] / 4);
@@ -405,9 +447,8 @@ class WasmSimdKernels {
   };
 
   /**
-   * Copies the four arrays in, checks every gradient (a NaN or infinite one stops the step before
-   * any parameter changes), updates, copies p, m, v back. Whole-array copies measured faster than
-   * cache-sized chunks here (1.5 vs 2.0-2.5 ms for 642k parameters).
+   * Checks every gradient first (a NaN or infinite one stops the step before any parameter
+   * changes), then updates. Adopted arrays are updated in place; others are copied in and out.
    */
   adamStep = (p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, k: AdamConstants): void => {
     const n = p.length;
@@ -416,14 +457,13 @@ class WasmSimdKernels {
     checkLen('adamStep', 'v', v, n);
     if (n === 0) return;
     const P = padded(n);
-    const { at, end } = regions(4 * P, 4 * P, 4 * P, 4 * P);
-    this.ensure('adamStep', end);
-    [p, g, m, v].forEach((a, i) => this.putRow(a, 0, n, P, at[i] / 4));
+    const arrays = [p, g, m, v];
+    const inPlace = arrays.every((a) => this.adopted.has(a) && a.length === n);
+    const at = inPlace ? arrays.map((a) => a.byteOffset) : this.scratch('adamStep', 4 * P, 4 * P, 4 * P, 4 * P);
+    if (!inPlace) arrays.forEach((a, i) => this.putRow(a, 0, n, P, at[i] / 4));
     if (this.poison(at[1], 4 * P) !== 0) throw invalidParam('optimizer', 'gradient', 'NaN or Infinity', 'finite numbers (training diverged)');
     this.adam(at[0], at[1], at[2], at[3], 4 * P, k.b1, 1 - k.b1, k.b2, 1 - k.b2, k.a, k.sc2, k.eps);
-    p.set(this.f32.subarray(at[0] / 4, at[0] / 4 + n));
-    m.set(this.f32.subarray(at[2] / 4, at[2] / 4 + n));
-    v.set(this.f32.subarray(at[3] / 4, at[3] / 4 + n));
+    if (!inPlace) for (const i of [0, 2, 3]) arrays[i].set(this.f32.subarray(at[i] / 4, at[i] / 4 + n));
   };
 }
 
@@ -453,5 +493,6 @@ export function createWasmSimdOps(): BatchedOps {
     traceUpdate,
     adamStep: k.adamStep,
     normaliseRows: k.normaliseRows,
+    adopt: k.adopt,
   };
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** `ffsnn train` / `ffsnn evaluate` end to end on a small generated IDX dataset. */
 import test from 'ava';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,4 +95,38 @@ test.serial('784-2000-2000 rate FAUST on IDX files runs end to end; FF evaluates
   const rep = JSON.parse(ev.out);
   t.is(rep.passes_per_inference, 10);
   t.deepEqual(rep.rule.recorded_reads, ['global.phase', 'layer.local', 'post.trace', 'post.v', 'pre.trace']);
+});
+
+test.serial('SIGKILL mid-run, then `train --resume`: the final checkpoint equals the uninterrupted run bit for bit', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'ffsnn-kill-'));
+  // spiking, default backend (wasm-simd here without a GPU): the path `ffsnn train` takes
+  const base = ['train', '--dataset', `idx:${data}`, '--hidden', '48,48', '--batch', '20', '--steps', '8', '--epochs', '10'];
+  const full = await capture([...base, '--out', join(root, 'full')]);
+  t.is(full.code, 0, full.err);
+
+  const dir = join(root, 'killed');
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'ffsnn.js'), ...base, '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  const killedAt = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      seen += d.toString();
+      // kill as soon as the first epoch is reported: the run is at most one checkpoint further on
+      if (/epoch 1\/10 done/.test(seen) && !child.killed) child.kill('SIGKILL');
+    });
+    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(seen) : reject(new Error(`not killed: exit ${code}\n${seen}`))));
+  });
+  const saved = readCheckpoint(join(dir, 'checkpoint.ffsnn'));
+  t.true(saved.epoch >= 1 && saved.epoch < 10, `killed after epoch ${saved.epoch}; output:\n${killedAt}`);
+  const res = await capture(['train', '--resume', '--out', dir, '--epochs', '10']);
+  t.is(res.code, 0, res.err);
+  const a = readCheckpoint(join(root, 'full', 'checkpoint.ffsnn'));
+  const b = readCheckpoint(join(dir, 'checkpoint.ffsnn'));
+  const bytes = (xs: Float32Array[]) => xs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64'));
+  t.is(b.epoch, 10);
+  t.deepEqual(bytes(b.state.W), bytes(a.state.W));
+  t.deepEqual(bytes(b.state.b), bytes(a.state.b));
+  t.deepEqual(bytes(b.state.prototypes), bytes(a.state.prototypes));
+  t.deepEqual(bytes(b.optimizer.m), bytes(a.optimizer.m));
+  t.deepEqual(b.history.map((h) => h.test_accuracy), a.history.map((h) => h.test_accuracy));
+  t.deepEqual(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).test_accuracy, JSON.parse(readFileSync(join(root, 'full', 'metrics.json'), 'utf8')).test_accuracy);
 });

@@ -169,9 +169,10 @@ export async function run(argv: string[]): Promise<number> {
   const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
   while (state.epoch < state.config.epochs) {
     const m = runEpoch(state, train, data.test, ops, (p) => progress.update(p));
-    progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
     writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops));
     writeJson(join(out, 'metrics.json'), metricsOf(state, train.n, data.test.n, { ...ops.backends }));
+    // reported once saved: a run killed after this line resumes from this epoch
+    progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
   }
   const metrics = metricsOf(state, train.n, data.test.n, { ...ops.backends });
   await ops.dispose();

@@ -14,7 +14,47 @@ function faustLoss(model: Model, x: Float32Array, y: Uint8Array, B: number, l: n
   return faustSignal(recs[l].h, y, { prototypes: protos.slice() }, { B, nOut: n }, p, new Float32Array(B * n));
 }
 
-// (batch positives hold the partners fixed, so their update is not the full gradient: not checked here)
+test('FAUST batch positives: the third factor is dL_b/dh_b of each anchor with its partners held fixed (finite differences)', (t) => {
+  // Partners as documented in faust.ts: p = the next same-class sample in batch order (the class
+  // prototype when the anchor is alone in its class), n_k = sample (b mod count) of each other class.
+  const B = 8, n = 6, C = 4, tau = 0.5;
+  const y = Uint8Array.of(0, 1, 0, 2, 1, 0, 3, 1); // classes 2 and 3 alone: they use the prototype
+  const h = Float32Array.from({ length: B * n }, (_, i) => 0.2 + Math.abs(Math.sin(3 * i + 1)));
+  const P = Float32Array.from({ length: C * n }, (_, i) => Math.cos(5 * i) + 0.3);
+  for (let c = 0; c < C; c++) {
+    const r = Math.hypot(...P.subarray(c * n, c * n + n));
+    for (let j = 0; j < n; j++) P[c * n + j] /= r;
+  }
+  const m = new Float32Array(B * n);
+  faustSignal(h, y, { prototypes: P.slice() }, { B, nOut: n }, { temperature: tau, positives: 'batch', protoMomentum: 0.9, classes: C }, m);
+  const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+  const zOf = (b: number) => unit(Array.from(h.subarray(b * n, b * n + n)));
+  const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
+  const members = Array.from({ length: C }, (_, c) => [...y.keys()].filter((b) => y[b] === c));
+  const anchorLoss = (b: number, hb: number[]) => {
+    const z = unit(hb);
+    const same = members[y[b]];
+    const pos = same.length > 1 ? zOf(same[(same.indexOf(b) + 1) % same.length]) : Array.from(P.subarray(y[b] * n, y[b] * n + n));
+    let sum = 1;
+    for (let c = 0; c < C; c++) if (c !== y[b] && members[c].length > 0) sum += Math.exp((dot(z, zOf(members[c][b % members[c].length])) - dot(z, pos)) / tau);
+    return Math.log(sum);
+  };
+  let worst = 0;
+  for (const b of [0, 3, 6, 7]) {
+    for (let j = 0; j < n; j++) {
+      const hb = Array.from(h.subarray(b * n, b * n + n));
+      const e = 1e-4;
+      hb[j] += e;
+      const up = anchorLoss(b, hb);
+      hb[j] -= 2 * e;
+      const down = anchorLoss(b, hb);
+      const fd = (up - down) / (2 * e);
+      worst = Math.max(worst, Math.abs(fd - B * m[b * n + j]) / Math.max(1e-3, Math.abs(fd)));
+    }
+  }
+  t.true(worst < 1e-3, `worst relative error ${worst}`);
+});
+
 {
   test('rate FAUST (prototypes) update equals dL/dW of each layer', (t) => {
     const model = tinyModel({ rule: 'faust', neuron: 'rate', positives: 'prototype' });

@@ -40,6 +40,7 @@ options:
   --encoding poisson|latency   spiking: input encoding (default poisson)
   --input-rate P               spiking, poisson: spike probability per step at intensity 1 (default 1)
   --activity spike-count|trace spiking: layer output (default spike-count)
+  --init-scale X               multiplies the initial weight bound sqrt(6 / fan-in) (default 1; spiking latency 3)
   --temperature X              FAUST temperature (default 0.1)
   --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
   --ff-theta X                 FF goodness threshold (mean squared activity, default 1)
@@ -64,6 +65,7 @@ const OPTIONS = {
   encoding: { type: 'string' },
   'input-rate': { type: 'string' },
   activity: { type: 'string' },
+  'init-scale': { type: 'string' },
   temperature: { type: 'string' },
   positives: { type: 'string' },
   'ff-theta': { type: 'string' },
@@ -138,6 +140,8 @@ export async function run(argv: string[]): Promise<number> {
     const rate = numberOption('input-rate', o['input-rate'], { exclusiveMin: 0, max: 1 });
     if (rate !== undefined) partial.inputRate = rate;
     if (o.activity !== undefined) partial.activity = o.activity as RunConfig['activity'];
+    const initScale = numberOption('init-scale', o['init-scale'], { exclusiveMin: 0 });
+    if (initScale !== undefined) partial.initScale = initScale;
     const temp = numberOption('temperature', o.temperature, { exclusiveMin: 0 });
     if (temp !== undefined) partial.temperature = temp;
     if (o.positives !== undefined) partial.positives = o.positives as RunConfig['positives'];

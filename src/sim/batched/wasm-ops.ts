@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: MIT
 /**
- * The dense products of the batched ops as WebAssembly SIMD kernels (f32x4: four outputs per
- * instruction), emitted with the binary writer of ../../neurons/wasm.ts. Opt-in backend
- * 'wasm-simd' (FFSNN_BACKEND=wasm-simd or `backend: 'wasm-simd'`); 'auto' never picks it.
+ * The batched ops as WebAssembly SIMD kernels (f32x4: four lanes per instruction), emitted with
+ * the binary writer of ../../neurons/wasm.ts. Backend 'wasm-simd': what 'auto' runs without a GPU
+ * (or FFSNN_BACKEND=wasm-simd / `backend: 'wasm-simd'`).
  *
- * - accumulateInput, outerAccumulate: one kernel, `add_rows`, that adds a weighted sum of rows
- *   into one destination row (8, then 4, then 1 source rows fused per pass over the destination),
- *   after the nonzero inputs are gathered in JS, exactly as the plain path's `addRows`;
+ * - accumulateInput (`acc_input`), outerAccumulate (`outer_acc`): gather the nonzero inputs inside
+ *   wasm, then `add_rows` adds their weighted rows into one destination row (8, then 4, then 1
+ *   source rows fused per pass over the destination), exactly as the plain path's `addRows`;
  * - backwardInput: `dot_rows`, dot products of one row of M with 4 (then 1) rows of W at a time;
+ * - adamStep: `poison` (any NaN or infinite gradient?) then `adam`; normaliseRows: `norm_rows`;
  * - lifStep and traceUpdate run the plain-JS ops (backends[op] says 'cpu-js').
  *
- * Data layout: one wasm Memory per ops object, grown on demand. Each call copies what it reads
- * into it (rows padded to a multiple of 4 floats with zeros, so the kernels have no scalar tail)
- * and copies what it wrote back into the caller's arrays. Only the weight rows an input actually
- * uses are copied for accumulateInput, and only the dW rows touched for outerAccumulate.
+ * Data layout: see WasmSimdKernels. Rows are padded to a multiple of 4 floats with zeros, so the
+ * kernels have no scalar tail.
  *
  * Numerics: every product and sum is float32 (the plain path sums in float64 and rounds once), so
  * results differ from cpu-js by float32 rounding: |wasm - js| <= ~(terms) * 2^-24 * sum |terms|.

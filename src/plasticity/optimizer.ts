@@ -36,12 +36,11 @@ export function createOptimizer(kind: string, lr: number, params: Float32Array[]
 export function optimizerStep(opt: OptimizerState, params: Float32Array[], grads: Float32Array[], ops: BatchedOps = cpuOps): void {
   opt.t++;
   if (opt.kind === 'sgd') {
+    // every gradient checked before any weight changes
+    for (const g of grads) for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i])) throw invalidParam('optimizer', 'gradient', g[i], 'a finite number (training diverged)');
     for (let k = 0; k < params.length; k++) {
       const p = params[k], g = grads[k];
-      for (let i = 0; i < p.length; i++) {
-        if (!Number.isFinite(g[i])) throw invalidParam('optimizer', 'gradient', g[i], 'a finite number (training diverged)');
-        p[i] -= opt.lr * g[i];
-      }
+      for (let i = 0; i < p.length; i++) p[i] -= opt.lr * g[i];
     }
     return;
   }

@@ -351,10 +351,19 @@ class WasmSimdKernels {
     return this.adopted.has(a) ? a.byteOffset : -1;
   }
 
-  /** A copy of `a` in this memory, used in place by later calls; `a` itself when already adopted. */
+  /**
+   * A copy of `a` in this memory, used in place by later calls; `a` itself when already adopted,
+   * or when the memory cannot hold it (the ops then copy it per call, as for any other array).
+   */
   adopt = (a: Float32Array): Float32Array => {
     if (this.adopted.has(a)) return a;
-    const at = this.alloc('adopt', 4 * padded(a.length));
+    let at: number;
+    try {
+      at = this.alloc('adopt', 4 * padded(a.length));
+    } catch (e) {
+      if (e instanceof MemoryLimitError) return a;
+      throw e;
+    }
     const view = new Float32Array(this.memory.buffer, at, a.length);
     view.set(a);
     this.adopted.add(view);

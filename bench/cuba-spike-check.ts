@@ -7,11 +7,8 @@
  *
  *   node --import tsx bench/cuba-spike-check.ts [--n 4000] [--seed 12345] [--target numpy]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { brianSpikesOnSameNetwork } from './brian2/same-network.js';
 import { buildCuba } from '../src/sim/cuba.js';
 import { EventDrivenEngine } from '../src/sim/engine.js';
 import { SpikeMonitor } from '../src/sim/monitors.js';
@@ -19,21 +16,7 @@ import { SpikeMonitor } from '../src/sim/monitors.js';
 const { values } = parseArgs({ options: { n: { type: 'string', default: '4000' }, seed: { type: 'string', default: '12345' }, target: { type: 'string', default: 'numpy' } } });
 const n = Number(values.n);
 const net = buildCuba({ n, seed: Number(values.seed) });
-const i: number[] = [];
-const j: number[] = [];
-for (const proj of net.projections) {
-  if (proj.format !== 'csr') continue;
-  for (let a = 0; a < n; a++) for (let s = proj.rowPtr[a]; s < proj.rowPtr[a + 1]; s++) (i.push(a), j.push(proj.col[s]));
-}
-const pop = net.population('P');
-const v0 = pop.kind === 'neurons' ? Array.from(pop.init.v as Float64Array) : [];
-const dir = mkdtempSync(join(tmpdir(), 'ffsnn-cuba-check-'));
-writeFileSync(join(dir, 'net.json'), JSON.stringify({ i, j, v0, n_e: Math.round(0.8 * n) }));
-execFileSync('/usr/bin/python3', ['bench/brian2/cuba_brian.py', '--target', values.target!, '--n', String(n), '--outdir', dir, '--net', join(dir, 'net.json'), '--spikes-out', join(dir, 'spikes.json')], {
-  env: { ...process.env, PYTHONWARNINGS: 'ignore' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const brian = JSON.parse(readFileSync(join(dir, 'spikes.json'), 'utf8')) as { i: number[]; t: number[] };
+const brian = brianSpikesOnSameNetwork(net, n, { target: values.target!, showErrors: true });
 
 const engine = new EventDrivenEngine(net);
 const mon = engine.addMonitor(new SpikeMonitor('P'));

@@ -20,7 +20,7 @@
 import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
 import { unitRows } from './model.js';
 import type { RuleSpec, SignalContext } from './signals.js';
-import { threeFactorUpdate, type Grad, type Kernel, type Shape } from './three-factor.js';
+import { reluLayerUpdate, threeFactorUpdate, type Grad, type Kernel, type Shape } from './three-factor.js';
 
 const CITE = 'Gong et al., Reshaping the Forward-Forward Algorithm with a Similarity-Based Objective (FAUST), arXiv 2509.08697, 2025';
 
@@ -203,16 +203,7 @@ export function faustRateUpdate(sig: SignalContext, sh: Shape, p: FaustParams, g
   const h = sig['post.trace'] as Float32Array;
   const m = new Float32Array(sh.B * sh.nOut);
   const loss = faustSignal(h, sig['global.label'] as Uint8Array, sig['layer.local'] as FaustLocal, sh, p, m, ops);
-  const u = sig['post.v'] as Float32Array;
-  const { B, nOut } = sh;
-  for (let b = 0; b < B; b++) {
-    const o = b * nOut;
-    for (let j = 0; j < nOut; j++) {
-      if (u[o + j] <= 0) m[o + j] = 0;
-      else grad.db[j] += m[o + j];
-    }
-  }
-  ops.outerAccumulate(sig['pre.trace'] as Float32Array, m, B, sh.nIn, nOut, grad.dW, 1);
+  reluLayerUpdate(sig, sh, m, grad, ops);
   return loss;
 }
 

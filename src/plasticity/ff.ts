@@ -11,7 +11,7 @@
  */
 import type { BatchedOps } from '../sim/batched/ops.js';
 import type { RuleSpec, SignalContext } from './signals.js';
-import { threeFactorUpdate, type Grad, type Kernel, type Shape } from './three-factor.js';
+import { reluLayerUpdate, threeFactorUpdate, type Grad, type Kernel, type Shape } from './three-factor.js';
 
 const CITE = 'Hinton, The Forward-Forward Algorithm: Some Preliminary Investigations, arXiv 2212.13345, 2022';
 
@@ -49,10 +49,7 @@ function ffSignal(sig: SignalContext, sh: Shape, theta: number, m: Float32Array)
 export function ffRateUpdate(sig: SignalContext, sh: Shape, theta: number, grad: Grad, ops: BatchedOps): number {
   const m = new Float32Array(sh.B * sh.nOut);
   const loss = ffSignal(sig, sh, theta, m);
-  const u = sig['post.v'] as Float32Array;
-  for (let i = 0; i < m.length; i++) if (u[i] <= 0) m[i] = 0;
-  ops.outerAccumulate(sig['pre.trace'] as Float32Array, m, sh.B, sh.nIn, sh.nOut, grad.dW, 1);
-  for (let i = 0; i < m.length; i++) grad.db[i % sh.nOut] += m[i];
+  reluLayerUpdate(sig, sh, m, grad, ops);
   return loss;
 }
 

@@ -65,3 +65,21 @@ export function threeFactorUpdate(sig: SignalContext, sh: Shape, m: Float32Array
     for (let bb = 0; bb < B; bb++) for (let j = 0; j < nOut; j++) grad.db[j] += G[bb * nOut + j];
   }
 }
+
+/**
+ * The rate-mode counterpart shared by FF and FAUST: the layer-local gradient of a ReLU layer
+ * given m = dL/dh / B ([B][nOut], masked in place by relu'(u): m = 0 where u <= 0):
+ *   dW += a^T m,   db += sum_b m
+ */
+export function reluLayerUpdate(sig: SignalContext, sh: Shape, m: Float32Array, grad: Grad, ops: BatchedOps): void {
+  const u = sig['post.v'] as Float32Array;
+  const { B, nOut } = sh;
+  for (let b = 0; b < B; b++) {
+    const o = b * nOut;
+    for (let j = 0; j < nOut; j++) {
+      if (u[o + j] <= 0) m[o + j] = 0;
+      else grad.db[j] += m[o + j];
+    }
+  }
+  ops.outerAccumulate(sig['pre.trace'] as Float32Array, m, B, sh.nIn, nOut, grad.dW, 1);
+}

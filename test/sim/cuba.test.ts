@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import test from 'ava';
+import { brianSpikesOnSameNetwork } from '../../bench/brian2/same-network.js';
 import { CUBA_WE, CUBA_WI, buildCuba } from '../../src/sim/cuba.js';
 import { EventDrivenEngine } from '../../src/sim/engine.js';
 import { SpikeMonitor } from '../../src/sim/monitors.js';
@@ -46,21 +44,7 @@ const brianTest = brianAvailable ? test : test.skip;
 brianTest('Brian2 simulating the same network gives the same spikes, spike for spike (200 ms)', (t) => {
   const n = 1000;
   const net = buildCuba({ n, seed: 21 });
-  const i: number[] = [];
-  const j: number[] = [];
-  for (const proj of net.projections) {
-    if (proj.format !== 'csr') continue;
-    for (let a = 0; a < n; a++) for (let s = proj.rowPtr[a]; s < proj.rowPtr[a + 1]; s++) (i.push(a), j.push(proj.col[s]));
-  }
-  const pop = net.population('P');
-  const v0 = pop.kind === 'neurons' ? Array.from(pop.init.v as Float64Array) : [];
-  const dir = mkdtempSync(join(tmpdir(), 'ffsnn-cuba-test-'));
-  writeFileSync(join(dir, 'net.json'), JSON.stringify({ i, j, v0, n_e: 800 }));
-  execFileSync('/usr/bin/python3', ['bench/brian2/cuba_brian.py', '--target', 'numpy', '--n', String(n), '--duration', '0.2', '--outdir', dir, '--net', join(dir, 'net.json'), '--spikes-out', join(dir, 'spikes.json')], {
-    env: { ...process.env, PYTHONWARNINGS: 'ignore' },
-    stdio: 'ignore',
-  });
-  const brian = JSON.parse(readFileSync(join(dir, 'spikes.json'), 'utf8')) as { i: number[]; t: number[] };
+  const brian = brianSpikesOnSameNetwork(net, n, { target: 'numpy', durationS: 0.2 });
   const engine = new EventDrivenEngine(net);
   const mon = engine.addMonitor(new SpikeMonitor('P'));
   engine.run(2000);

@@ -171,10 +171,10 @@ function firstLine(e: unknown): string {
  * @throws ConfigError for an unknown request, or 'webgpu' from a synchronous caller;
  *   BackendUnavailableError when gpu.js cannot load or the forced backend is not supported here.
  */
-/** 'auto' without a GPU: our WebAssembly SIMD products where the runtime has SIMD, else plain JS. */
+/** 'auto' without a GPU: our WebAssembly SIMD kernels where the runtime has SIMD, else plain JS. */
 function cpuFallback(request: BackendRequest, source: BackendInfo['source'], platform: GpuPlatform | null, why: string): BackendInfo {
   const chosen = simdAvailable() ? 'wasm-simd' : 'cpu-js';
-  const reason = `${why}, so using ${chosen === 'wasm-simd' ? 'WebAssembly SIMD products (the rest plain JavaScript)' : 'plain JavaScript'}`;
+  const reason = `${why}, so using ${chosen === 'wasm-simd' ? 'WebAssembly SIMD kernels (the LIF step and traces in plain JavaScript)' : 'plain JavaScript'}`;
   logOnce(reason);
   return { requested: request, source, chosen, platform, reason };
 }
@@ -186,7 +186,7 @@ export async function backendInfo(option?: string, opts: { async?: boolean } = {
   }
   if (request === 'wasm-simd') {
     if (!simdAvailable()) throw new BackendUnavailableError('wasm-simd', 'this runtime does not validate WebAssembly fixed-width SIMD');
-    return { requested: request, source, chosen: 'wasm-simd', platform: null, reason: 'WebAssembly SIMD products requested' };
+    return { requested: request, source, chosen: 'wasm-simd', platform: null, reason: 'WebAssembly SIMD kernels requested' };
   }
   if (request === 'webgpu' && !opts.async) {
     throw new ConfigError("backend 'webgpu' is asynchronous in gpu.js: use createAsyncOps (or pick cpu, gpu, webasm)", { backend: request });

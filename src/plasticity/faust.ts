@@ -110,15 +110,16 @@ function prototypeLoss(z: Float32Array, y: Uint8Array, P: Float32Array, B: numbe
   const S = new Float32Array(B * C);
   ops.backwardInput(z, B, n, P, C, S);
   const D = new Float32Array(B * C);
+  const e = new Float64Array(C);
   let loss = 0;
   for (let b = 0; b < B; b++) {
     const o = b * C;
     let max = -Infinity;
     for (let c = 0; c < C; c++) max = Math.max(max, S[o + c] * invTau);
     let sum = 0;
-    for (let c = 0; c < C; c++) sum += Math.exp(S[o + c] * invTau - max);
+    for (let c = 0; c < C; c++) sum += (e[c] = Math.exp(S[o + c] * invTau - max));
     loss += Math.log(sum) + max - S[o + y[b]] * invTau;
-    for (let c = 0; c < C; c++) D[o + c] = (Math.exp(S[o + c] * invTau - max) / sum - (c === y[b] ? 1 : 0)) * invTau;
+    for (let c = 0; c < C; c++) D[o + c] = (e[c] / sum - (c === y[b] ? 1 : 0)) * invTau;
   }
   ops.accumulateInput(D, B, C, P, n, G);
   return loss;

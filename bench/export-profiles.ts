@@ -8,12 +8,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loadDataset } from '../src/data/index.js';
-import { measureCounts } from '../src/export/counts.js';
-import { mapNetwork } from '../src/export/map.js';
-import { listProfileNames, loadProfile } from '../src/export/profile.js';
-import { encodeSample, evaluateQuantized, simulateQuantized } from '../src/export/quantized-eval.js';
-import { quantizeNetwork } from '../src/export/quantize.js';
-import { simulateIR } from '../src/export/ir-sim.js';
+import { measureCounts } from '../src/chips/counts.js';
+import { mapNetwork } from '../src/chips/map.js';
+import { listProfileNames, loadProfile } from '../src/chips/profile.js';
+import { encodeSample } from '../src/ir/inference.js';
+import { evaluateQuantized } from '../src/chips/evaluate.js';
+import { simulateQuantized } from '../src/chips/simulate.js';
+import { quantizeNetwork } from '../src/chips/quantize.js';
+import { simulateIR } from '../src/ir/simulate.js';
 import { Rng } from '../src/sim/rng.js';
 import { loadNetwork } from '../src/cli/load-network.js';
 

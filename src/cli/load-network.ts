@@ -3,7 +3,7 @@
 import { existsSync, openSync, readSync, closeSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { isBundle, readBundle } from '../export/bundle.js';
-import type { NetworkIR } from '../export/ir.js';
+import type { NetworkIR } from '../ir/ir.js';
 import { importNir } from '../export/nir/index.js';
 import { readCheckpoint } from '../io/checkpoint.js';
 

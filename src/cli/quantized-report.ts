@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /** The `evaluate --profile` section: quantised accuracy beside the float one, mapping and energy. */
 import type { Dataset } from '../data/index.js';
-import type { NetworkIR } from '../export/ir.js';
-import { measureCounts } from '../export/counts.js';
-import { mapNetwork } from '../export/map.js';
-import { loadProfile } from '../export/profile.js';
-import { evaluateQuantized } from '../export/quantized-eval.js';
-import { quantizeNetwork } from '../export/quantize.js';
+import type { NetworkIR } from '../ir/ir.js';
+import { measureCounts } from '../chips/counts.js';
+import { mapNetwork } from '../chips/map.js';
+import { loadProfile } from '../chips/profile.js';
+import { evaluateQuantized } from '../chips/evaluate.js';
+import { quantizeNetwork } from '../chips/quantize.js';
 import { ConfigError } from '../errors.js';
 
 export interface QuantizedReport {

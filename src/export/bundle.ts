@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
 import { FileFormatError } from '../errors.js';
-import { writeAtomic } from './atomic.js';
-import type { NetworkIR } from './ir.js';
-import { checkNetwork } from './ir-sim.js';
+import { writeAtomic } from '../atomic.js';
+import type { NetworkIR } from '../ir/ir.js';
+import { checkNetwork } from '../ir/simulate.js';
 
 const MAGIC = Buffer.from('FFSNNB1\n', 'latin1');
 const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });

@@ -11,8 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
 import { ConfigError, FileFormatError } from '../errors.js';
-import { writeFileAtomicSync } from '../export/atomic.js';
-import type { NetworkIR } from '../export/ir.js';
+import { writeFileAtomicSync } from '../atomic.js';
+import type { NetworkIR } from '../ir/ir.js';
 import { layerSizes, type Model, type ModelState } from '../plasticity/model.js';
 import type { OptimizerState } from '../plasticity/optimizer.js';
 import type { RunConfig } from './run-config.js';

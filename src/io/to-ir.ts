@@ -10,8 +10,8 @@
  * Rate FAUST/FF layers length-normalise their inputs (a = sqrt(n) y / ||y||); that step is not a
  * neuron model, so it is recorded in metadata.layerInputs for the IR simulator and exporters.
  */
-import type { NetworkIR, PopulationIR, ProjectionIR, ReadoutIR } from '../export/ir.js';
-import { L2_LAYER_INPUTS } from '../export/ir-sim.js';
+import type { NetworkIR, PopulationIR, ProjectionIR, ReadoutIR } from '../ir/ir.js';
+import { L2_LAYER_INPUTS } from '../ir/simulate.js';
 import { transposeWeights } from '../sim/batched/ops.js';
 import { layerSizes, normalisesInputs, type Model } from '../plasticity/model.js';
 import { ruleSpec } from '../plasticity/rules.js';

@@ -12,7 +12,7 @@
  *   iExc <- iExc + W^T s_in(t) + b;  v <- v*aMem + iExc*kExc;  iExc <- iExc*aExc
  *   s(t) = [v > vTh], then v <- 0;  psi(t) = 1 / (1 + psiBeta |v - vTh|)^2 (surrogate derivative)
  *   h_l = sum_t w_t s_l(t),  w_t = 1 (spike-count) or aMem^(T-1-t) (trace read at the end)
- * Timing as the IR simulator (src/export/ir-sim.ts) and Loihi: a spike emitted at step t (input
+ * Timing as the IR simulator (src/ir/simulate.ts) and Loihi: a spike emitted at step t (input
  * frames included) is first seen by the next layer's update at step t+1, so the layer at depth d
  * sees the input frames 0..T-1-d.
  *

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeBundle } from '../../src/export/bundle.js';
-import { smallLifNet } from '../export/helpers/nets.js';
+import { smallLifNet } from '../helpers/nets.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/ffsnn.js', ...args], { encoding: 'utf8' });
 const dir = mkdtempSync(join(tmpdir(), 'ffsnn-cli-hw-'));

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { decodeBundle, encodeBundle } from '../../src/export/bundle.js';
 import { FileFormatError } from '../../src/errors.js';
-import { smallLifNet } from './helpers/nets.js';
+import { smallLifNet } from '../helpers/nets.js';
 
 test('bundle round trip is lossless (typed arrays, params, encoding, metadata)', (t) => {
   const net = smallLifNet(5);

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { exportNetwork, manifestFaults, parseTarget } from '../../src/export/export.js';
 import { readBundle } from '../../src/export/bundle.js';
 import { importNir } from '../../src/export/nir/index.js';
-import { loadProfile } from '../../src/export/profile.js';
+import { loadProfile } from '../../src/chips/profile.js';
 import { pynnData } from '../../src/export/pynn/emit.js';
 import { ConfigError, ExportError, HardwareProfileError } from '../../src/errors.js';
-import { poissonRaster, smallLifNet } from './helpers/nets.js';
+import { poissonRaster, smallLifNet } from '../helpers/nets.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'ffsnn-export-'));
 const ffNet = () => {

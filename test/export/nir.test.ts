@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportNir, importNir } from '../../src/export/nir/index.js';
 import { readNirFile } from '../../src/export/nir/hdf5.js';
-import { simulateIR } from '../../src/export/ir-sim.js';
-import type { NetworkIR } from '../../src/export/ir.js';
+import { simulateIR } from '../../src/ir/simulate.js';
+import type { NetworkIR } from '../../src/ir/ir.js';
 import { FileFormatError, ImportError, ExportError } from '../../src/errors.js';
-import { poissonRaster, smallLifNet } from './helpers/nets.js';
+import { poissonRaster, smallLifNet } from '../helpers/nets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffsnn-nir-'));
 const fixtures = new URL('../fixtures/nir/', import.meta.url).pathname;

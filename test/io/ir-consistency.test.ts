@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /**
  * The IR written into checkpoints re-simulates like training: the IR reference simulator
- * (src/export/ir-sim.ts, not our code) fed the same input spikes gives the same hidden spike
+ * (src/ir/simulate.ts, not our code) fed the same input spikes gives the same hidden spike
  * counts as the training forward pass, and the same FAUST prediction from the IR's readout.
  */
 import test from 'ava';
-import { L2_LAYER_INPUTS, forwardRate as forwardRateIR, simulateIR } from '../../src/export/ir-sim.js';
+import { L2_LAYER_INPUTS, forwardRate as forwardRateIR, simulateIR } from '../../src/ir/simulate.js';
 import { toIR } from '../../src/io/to-ir.js';
 import { encodeBatch, forwardLif, forwardRate, initModel } from '../../src/plasticity/model.js';
 import { resolveConfig } from '../../src/train/config.js';

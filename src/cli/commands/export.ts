@@ -3,8 +3,8 @@ import { numberOption, parseOptions } from '../args.js';
 import { ConfigError } from '../../errors.js';
 import { loadDataset } from '../../data/index.js';
 import { exportNetwork, parseTarget } from '../../export/export.js';
-import { loadProfile } from '../../export/profile.js';
-import { encodeSample } from '../../export/quantized-eval.js';
+import { loadProfile } from '../../chips/profile.js';
+import { encodeSample } from '../../ir/inference.js';
 import { Rng } from '../../sim/rng.js';
 import { loadNetwork } from '../load-network.js';
 

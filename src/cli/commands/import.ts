@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { numberOption, parseOptions } from '../args.js';
 import { ConfigError } from '../../errors.js';
 import { importNir } from '../../export/nir/index.js';
-import { simulateIR } from '../../export/ir-sim.js';
+import { simulateIR } from '../../ir/simulate.js';
 import { Rng } from '../../sim/rng.js';
 
 export const summary = 'import a NIR graph file into the network IR (and simulate it)';

@@ -2,9 +2,9 @@
 import { numberOption, parseOptions } from '../args.js';
 import { ConfigError } from '../../errors.js';
 import { loadDataset } from '../../data/index.js';
-import { measureCounts } from '../../export/counts.js';
-import { mapNetwork } from '../../export/map.js';
-import { loadProfile } from '../../export/profile.js';
+import { measureCounts } from '../../chips/counts.js';
+import { mapNetwork } from '../../chips/map.js';
+import { loadProfile } from '../../chips/profile.js';
 import { loadNetwork } from '../load-network.js';
 
 export const summary = 'map a checkpoint onto a hardware profile: cores, chips, quantisation, energy';

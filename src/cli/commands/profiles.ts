@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseOptions } from '../args.js';
 import { ConfigError } from '../../errors.js';
-import { listProfileNames, loadProfile, profileFaults, profileQuantities } from '../../export/profile.js';
+import { listProfileNames, loadProfile, profileFaults, profileQuantities } from '../../chips/profile.js';
 
 export const summary = 'list the hardware profiles, or validate a profile file';
 export const help = `usage: ffsnn profiles [--json]

@@ -2,7 +2,7 @@
 /** `ffsnn train`: trains a network with a local rule and writes a run directory. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../../export/atomic.js';
+import { writeFileAtomicSync } from '../../atomic.js';
 import { ConfigError } from '../../errors.js';
 import { loadDataset, type Dataset } from '../../data/index.js';
 import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';

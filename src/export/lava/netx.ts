@@ -10,9 +10,9 @@
  * state, bias = b_u * 4096 / (du + 1) / 2^6: approximate over the first tau_syn, and stated so.
  */
 import { ExportError } from '../../errors.js';
-import type { NetworkIR } from '../ir.js';
+import type { NetworkIR } from '../../ir/ir.js';
 import { writeHdf5 } from '../nir/hdf5.js';
-import type { QuantizedNetwork } from '../quantize.js';
+import type { QuantizedNetwork } from '../../chips/quantize.js';
 
 export interface NetxLayout {
   /** Dataset path of each projection's weights. */

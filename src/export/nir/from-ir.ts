@@ -16,23 +16,14 @@ import { ExportError } from '../../errors.js';
 import { synapticPropagator } from '../../neurons/lif/float.js';
 import { getNeuronModel } from '../../neurons/registry.js';
 import { resolveParams } from '../../neurons/spec.js';
-import type { NetworkIR, PopulationIR, ProjectionIR } from '../ir.js';
-import { checkNetwork, perNeuron, sharedParam } from '../ir-sim.js';
+import { denseWeights, type NetworkIR, type PopulationIR } from '../../ir/ir.js';
+import { checkNetwork, perNeuron, sharedParam } from '../../ir/simulate.js';
 import type { NirArray, NirFile, NirMeta, NirNode } from './hdf5.js';
 
 export const NIR_VERSION = '1.0.7';
 
 const f32 = (data: ArrayLike<number>, shape = [data.length]): NirArray => ({ data: Float64Array.from(data), shape, dtype: '<f' });
 const fill = (n: number, v: number) => f32(new Float64Array(n).fill(v));
-
-/** Dense (post, pre) weights of a projection. */
-export function denseWeights(pr: ProjectionIR, nPre: number, nPost: number): Float32Array {
-  const w = pr.weights;
-  if (w.format === 'dense') return w.weight;
-  const out = new Float32Array(nPre * nPost);
-  for (let i = 0; i < nPre; i++) for (let s = w.rowPtr[i]; s < w.rowPtr[i + 1]; s++) out[w.col[s] * nPre + i] += w.weight[s];
-  return out;
-}
 
 function neuronNode(pop: PopulationIR, dtMs: number): NirNode {
   const n = pop.size;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /** NIR export and import of the IR (files written atomically). */
 import { basename } from 'node:path';
-import { writeAtomic } from '../atomic.js';
-import type { NetworkIR } from '../ir.js';
+import { writeAtomic } from '../../atomic.js';
+import type { NetworkIR } from '../../ir/ir.js';
 import { readNirFile, writeNirFile } from './hdf5.js';
 import { irToNir } from './from-ir.js';
 import { nirToIr, type ImportResult } from './to-ir.js';

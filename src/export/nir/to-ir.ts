@@ -13,7 +13,7 @@
  * whose size matches but whose dimensions do not.
  */
 import { ImportError } from '../../errors.js';
-import type { NetworkIR, PopulationIR, ProjectionIR } from '../ir.js';
+import type { NetworkIR, PopulationIR, ProjectionIR } from '../../ir/ir.js';
 import type { NirArray, NirFile, NirNode } from './hdf5.js';
 
 export interface ImportResult {

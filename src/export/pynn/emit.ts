@@ -15,9 +15,9 @@
  * populations itself), delays within the profile's range (checked by the mapper).
  */
 import { ExportError } from '../../errors.js';
-import type { NetworkIR } from '../ir.js';
-import { checkNetwork } from '../ir-sim.js';
-import { augmentedWeights, linearDynamics, spinnakerCell, type QuantizedNetwork } from '../quantize.js';
+import type { NetworkIR } from '../../ir/ir.js';
+import { checkNetwork } from '../../ir/simulate.js';
+import { augmentedWeights, linearDynamics, spinnakerCell, type QuantizedNetwork } from '../../chips/quantize.js';
 
 export interface PynnData {
   format: 'ffsnn-pynn';

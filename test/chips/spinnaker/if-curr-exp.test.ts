@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import test from 'ava';
-import { IfCurrExpFixed, IfCurrExpFloat, type IfCurrExpParams } from '../../../src/neurons/spinnaker-if/fixed.js';
+import { IfCurrExpFixed, IfCurrExpFloat, type IfCurrExpParams } from '../../../src/chips/spinnaker/if-curr-exp.js';
 import { Rng } from '../../../src/sim/rng.js';
 import { ConfigError } from '../../../src/errors.js';
 

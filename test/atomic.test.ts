@@ -3,7 +3,7 @@ import test from 'ava';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeAllAtomic, writeAtomic } from '../../src/export/atomic.js';
+import { writeAllAtomic, writeAtomic } from '../src/atomic.js';
 
 test('a failing writer leaves neither its temp file nor earlier files of the same export', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ffsnn-atomic-'));

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 import test from 'ava';
-import { loadProfile } from '../../src/export/profile.js';
-import { quantizeNetwork } from '../../src/export/quantize.js';
-import { simulateQuantized } from '../../src/export/quantized-eval.js';
-import { simulateIR } from '../../src/export/ir-sim.js';
+import { loadProfile } from '../../src/chips/profile.js';
+import { quantizeNetwork } from '../../src/chips/quantize.js';
+import { simulateQuantized } from '../../src/chips/simulate.js';
+import { simulateIR } from '../../src/ir/simulate.js';
 import { HardwareProfileError } from '../../src/errors.js';
-import { poissonRaster, smallLifNet } from './helpers/nets.js';
+import { poissonRaster, smallLifNet } from '../helpers/nets.js';
 
 /** Feed-forward version of the small net (Lava's model has no refractory period: tRef 0). */
 function ffNet(seed: number) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 import test from 'ava';
-import { loadProfile, type HardwareProfile } from '../../src/export/profile.js';
-import { estimateEnergy, mapNetwork } from '../../src/export/map.js';
-import type { NetworkIR } from '../../src/export/ir.js';
+import { loadProfile, type HardwareProfile } from '../../src/chips/profile.js';
+import { estimateEnergy, mapNetwork } from '../../src/chips/map.js';
+import type { NetworkIR } from '../../src/ir/ir.js';
 import { Rng } from '../../src/sim/rng.js';
 
 const LIF = { tauMem: 10, tauSynE: 5, tauSynI: 5, vRest: 0, vReset: 0, vTh: 1, tRef: 0, r: 0 };

@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ExportError } from '../errors.js';
+import { ExportError } from './errors.js';
 
 export async function writeAtomic(path: string, write: (tmp: string) => Promise<void> | void): Promise<void> {
   const dir = dirname(path);

@@ -113,3 +113,12 @@ export interface NetworkIR {
   readout?: ReadoutIR;
   metadata: Record<string, unknown>;
 }
+
+/** Dense (post, pre) weights of a projection. */
+export function denseWeights(pr: ProjectionIR, nPre: number, nPost: number): Float32Array {
+  const w = pr.weights;
+  if (w.format === 'dense') return w.weight;
+  const out = new Float32Array(nPre * nPost);
+  for (let i = 0; i < nPre; i++) for (let s = w.rowPtr[i]; s < w.rowPtr[i + 1]; s++) out[w.col[s] * nPre + i] += w.weight[s];
+  return out;
+}

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /**
- * Spike and synaptic-event counts per inference, measured by running the float network (ir-sim)
+ * Spike and synaptic-event counts per inference, measured by running the float network (src/ir/simulate.ts)
  * on a few samples through the IR's encoding, or on seeded Poisson input when the network has no
  * encoding or no matching dataset (imported NIR graphs).
  */
 import { Rng } from '../sim/rng.js';
-import type { NetworkIR } from './ir.js';
-import { simulateIR } from './ir-sim.js';
+import type { NetworkIR } from '../ir/ir.js';
+import { simulateIR } from '../ir/simulate.js';
 import type { InferenceCounts } from './map.js';
-import { encodeSample } from './quantized-eval.js';
+import { encodeSample } from '../ir/inference.js';
 
 export function measureCounts(
   net: NetworkIR,

@@ -12,8 +12,8 @@
  * synapse. Input populations are served by the host / spike sources and take no core.
  */
 import { HardwareProfileError } from '../errors.js';
-import type { NetworkIR, PopulationIR } from './ir.js';
-import { checkNetwork } from './ir-sim.js';
+import type { NetworkIR, PopulationIR } from '../ir/ir.js';
+import { checkNetwork } from '../ir/simulate.js';
 import type { Confidence, HardwareProfile, Quantity } from './profile.js';
 import { augmentedWeights, quantizeNetwork, type QuantizedNetwork } from './quantize.js';
 

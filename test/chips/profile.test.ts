@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import test from 'ava';
-import { listProfileNames, loadProfile, profileFaults, profileQuantities } from '../../src/export/profile.js';
+import { listProfileNames, loadProfile, profileFaults, profileQuantities } from '../../src/chips/profile.js';
 import { HardwareProfileError } from '../../src/errors.js';
 
 test('the five shipped profiles validate and every number has a source and a confidence', (t) => {

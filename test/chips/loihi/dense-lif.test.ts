@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { LoihiDense, LoihiLif, effectiveWeights, determineSignMode, type SignMode } from '../../../src/neurons/loihi-lif/fixed.js';
+import { LoihiDense, LoihiLif, effectiveWeights, determineSignMode, type SignMode } from '../../../src/chips/loihi/dense-lif.js';
 import { ConfigError } from '../../../src/errors.js';
 
 interface GoldenCase {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Small seeded IR networks for the export/import/map tests. */
-import { Rng } from '../../../src/sim/rng.js';
-import type { NetworkIR, ProjectionIR } from '../../../src/export/ir.js';
+import { Rng } from '../../src/sim/rng.js';
+import type { NetworkIR, ProjectionIR } from '../../src/ir/ir.js';
 
 const LIF = { tauMem: 10, tauSynE: 5, tauSynI: 8, vRest: 0, vReset: 0, vTh: 1, tRef: 2, r: 1 };
 const UNITS = { tauMem: 'ms', tauSynE: 'ms', tauSynI: 'ms', vRest: 'mV', vReset: 'mV', vTh: 'mV', tRef: 'ms', r: 'MOhm' };

@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<Command>> = {
   map: () => import('./commands/map.js'),
   export: () => import('./commands/export.js'),
   import: () => import('./commands/import.js'),
+  'check-lava': () => import('./commands/check-lava.js'),
+  rule: () => import('./commands/rule.js'),
 };
 
 const USAGE = `usage: ffsnn <command> [options]
@@ -28,6 +30,8 @@ commands:
   map        map a checkpoint onto a hardware profile
   export     export a checkpoint (nir, lava, pynn, bundle)
   import     import a NIR file
+  check-lava replay golden traces recorded from Lava (Loihi Dense+LIF, learning engine) bit for bit
+  rule       check a Loihi learning-rule string (dw/dd/dt) as Lava parses it
 
 Run 'ffsnn <command> --help' for a command's options.`;
 

@@ -191,23 +191,21 @@ export function replayLifCase(c: Json, file: string, index: number): CaseResult 
 }
 
 /** Replays the random numbers Lava logged for a case (§4 of loihi-learning.md). */
-export function goldenRandom(random: { x_decay: number[]; x_impulse: number[]; y_decay: number[]; y_impulse: number[]; y_impulse_mid: number[]; conn: (number | null)[] }, fail: (field: string) => never): LearningRandomSource {
+export function goldenRandom(random: { x_decay: number[]; x_impulse: number[]; y_decay: number[]; y_impulse: number[]; y_impulse_mid: number[]; conn: (number | null)[] }, fail: (field: string, fault: string) => never): LearningRandomSource {
   let traceCalls = 0;
-  let synCalls = 0;
   let lastEnd = -1;
   return {
     advanceTraces(): TraceRandoms {
       const t = traceCalls >> 1;
       const mid = (traceCalls++ & 1) === 0;
-      if (t >= random.x_decay.length) fail(`random (more than ${random.x_decay.length} steps)`);
+      if (t >= random.x_decay.length) fail('random.x_decay', `covers ${random.x_decay.length} steps, the replay needs more`);
       if (mid) return { xDecay: NaN, xImpulse: NaN, yDecay: NaN, yImpulse: random.y_impulse_mid[t] }; // only the y impulse is used mid-step
       lastEnd = t;
       return { xDecay: random.x_decay[t], xImpulse: random.x_impulse[t], yDecay: random.y_decay[t], yImpulse: random.y_impulse[t] };
     },
     advanceSynaptic(): number {
-      synCalls++;
       const rw = random.conn[lastEnd];
-      if (rw === null || rw === undefined) return fail(`random.conn[${lastEnd}] (null, but the learning phase of step ${lastEnd} runs)`);
+      if (rw === null || rw === undefined) return fail(`random.conn[${lastEnd}]`, `is null, but step ${lastEnd} runs a learning phase`);
       return rw;
     },
   };
@@ -279,7 +277,7 @@ export function replayLearningCase(c: Json, file: string, index: number, useReco
           decayFactors,
         },
       },
-      goldenRandom(randomBlock, (field) => f.fail(field, 'does not cover the replay')),
+      goldenRandom(randomBlock, (field, fault) => f.fail(field, fault)),
     );
   } catch (err) {
     if (err instanceof FileFormatError) throw err;

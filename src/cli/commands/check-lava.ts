@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+import { existsSync, readFileSync } from 'node:fs';
+import { parseOptions } from '../args.js';
+import { ConfigError, FileFormatError } from '../../errors.js';
+import { checkLava, type Difference } from '../../chips/loihi/check-lava.js';
+
+export const summary = 'replay golden traces recorded from Lava and compare them bit for bit';
+export const help = `usage: ffsnn check-lava FILE.json [--json]
+
+Replays every case of a golden-trace file recorded from Lava and compares every recorded per-step
+variable bit for bit. Two formats are recognised (see test/fixtures/lava/README.md):
+  - loihi_lif_golden.json: Dense -> LIF (PyDenseModelBitAcc, PyLifModelBitAcc), replayed with
+    ffsnn's bit-accurate Loihi Dense + LIF;
+  - loihi_learning_golden.json: LearningDense (PyLearningDenseModelBitApproximate) -> LIF, replayed
+    with ffsnn's Loihi 2 learning engine and the random numbers Lava logged per step.
+Prints per case whether it is equal and the first difference (step, variable, index, expected,
+actual); --json prints {"cases":[{"name","equal","first_difference"}],"equal","total"}.
+Exit code: 0 all cases equal, 1 some differ, 2 unreadable or malformed file (one line naming the
+case and field).`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(argv, { json: { type: 'boolean' } }, true);
+  if (positionals.length !== 1) throw new ConfigError('check-lava: expected exactly one FILE.json');
+  const file = positionals[0];
+  if (!existsSync(file)) throw new ConfigError(`check-lava: ${file}: no such file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new FileFormatError(file, `not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')})`);
+  }
+  const report = checkLava(json, file);
+  if (values.json) {
+    console.log(JSON.stringify({ cases: report.cases, equal: report.equal, total: report.total }, null, 2));
+  } else {
+    const rows = report.cases.map((c) => [c.name, c.equal ? 'equal' : 'DIFFERS', c.first_difference ? describe(c.first_difference) : '']);
+    const header = ['case', 'result', 'first difference'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+    console.log(`${report.equal}/${report.total} cases equal (${report.format === 'lif' ? 'Loihi Dense + LIF' : 'Loihi 2 learning engine'}, ${file})`);
+  }
+  return report.equal === report.total ? 0 : 1;
+}
+
+function describe(d: Difference): string {
+  const where = d.t === null ? 'initial' : `t=${d.t}`;
+  return `${where} ${d.field}${d.index.map((k) => `[${k}]`).join('')}: expected ${d.expected}, got ${d.actual}`;
+}

@@ -108,6 +108,13 @@ export class ImportError extends SnnError {
   }
 }
 
+/** A chip cannot learn on chip, or cannot run the kind of rule asked for. */
+export class OnChipLearningError extends HardwareProfileError {
+  constructor(profile: string, message: string) {
+    super(message, { profile });
+  }
+}
+
 function formatValue(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
   if (typeof v === 'string') return JSON.stringify(v);

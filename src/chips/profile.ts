@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { HardwareProfileError, FileFormatError } from '../errors.js';
+import { HardwareProfileError, FileFormatError, OnChipLearningError } from '../errors.js';
 
 export type Confidence = 'code' | 'doc' | 'secondary' | 'unconfirmed' | 'assumed';
 
@@ -19,6 +19,46 @@ export interface Quantity<T = number> {
   unit?: string;
   note?: string;
 }
+
+/** A sourced fact in words (what a chip's plasticity can express, why it cannot learn, ...). */
+export interface Statement {
+  text: string;
+  source: string;
+  confidence: Confidence;
+}
+
+/**
+ * On-chip learning of a profile (schema: properties.learning). When `learnsOnChip` is false only
+ * `reason` is given; otherwise the engine, what it expresses, precisions, schedule, third-factor
+ * path and energy are (see hardware-profiles/*.json for the sources).
+ */
+export interface LearningSection {
+  learnsOnChip: boolean;
+  reason?: Statement;
+  engine?: 'loihi1-learning-engine' | 'loihi2-learning-engine' | 'arm-software';
+  expresses?: Statement;
+  ruleVariables?: string[];
+  ruleTargets?: string[];
+  factors?: (2 | 3)[];
+  traceBits?: Quantity;
+  traceFracBits?: Quantity;
+  weightBits?: Quantity;
+  tagBits?: Quantity;
+  epochSteps?: Quantity;
+  postHistoryEvents?: Quantity;
+  updateSchedule?: Statement;
+  thirdFactor?: Statement & { supported: boolean };
+  clockMHz?: Quantity;
+  cyclePj?: Quantity<number | null>;
+  synUpdatePj?: Quantity<number | null>;
+}
+
+/** The on-chip learning section of a chip that learns (every field a learning chip must have is present). */
+export type OnChipLearning = Required<Pick<LearningSection, 'engine' | 'expresses' | 'factors' | 'traceBits' | 'weightBits' | 'updateSchedule' | 'thirdFactor' | 'synUpdatePj'>> &
+  LearningSection & { learnsOnChip: true };
+
+/** What a caller needs from the chip's plasticity: plain two-factor rules (STDP) or a third factor. */
+export type LearningNeed = 'two-factor' | 'three-factor';
 
 export type WeightFormat = 'loihi-mant-exp' | 'spinnaker-u16-shift' | 'truenorth-axon-types';
 
@@ -56,6 +96,7 @@ export interface HardwareProfile {
   };
   plasticity: { signals: string[]; traceBits?: Quantity };
   energy: { synOpPj: Quantity<number | null>; neuronUpdatePj: Quantity<number | null>; spikePj?: Quantity<number | null>; synUpdatePj?: Quantity<number | null> };
+  learning: LearningSection;
 }
 
 export const PROFILE_DIR = fileURLToPath(new URL('../../hardware-profiles/', import.meta.url));
@@ -137,6 +178,26 @@ export function loadProfile(nameOrFile: string): HardwareProfile {
       profile: nameOrFile,
     });
   return readProfileFile(join(PROFILE_DIR, `${nameOrFile}.json`));
+}
+
+/**
+ * The on-chip learning section of a profile, or an OnChipLearningError naming the chip and why:
+ * "truenorth has no on-chip learning: ..." (with the profile's reason), or, with `need`
+ * 'three-factor', "<chip> cannot run three-factor rules on chip: ...".
+ */
+export function learningOf(profile: HardwareProfile, need: LearningNeed = 'two-factor'): OnChipLearning {
+  const l = profile.learning;
+  if (!l.learnsOnChip) {
+    const why = l.reason ? `${l.reason.text} (${l.reason.source}; ${l.reason.confidence})` : 'the profile gives no reason';
+    throw new OnChipLearningError(profile.name, `${profile.name} has no on-chip learning: ${why}`);
+  }
+  const factor = need === 'three-factor' ? 3 : 2;
+  if (!l.factors?.includes(factor) || (factor === 3 && !l.thirdFactor?.supported))
+    throw new OnChipLearningError(
+      profile.name,
+      `${profile.name} cannot run ${need} rules on chip: its learning engine supports ${l.factors?.join('- and ') ?? 'no'}-factor rules${l.thirdFactor ? ` (${l.thirdFactor.text})` : ''}`,
+    );
+  return l as OnChipLearning;
 }
 
 /** Every number of a profile with its JSON path, source and confidence (for reports). */

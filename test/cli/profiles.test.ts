@@ -11,6 +11,15 @@ test('profiles --json lists the five targets', (t) => {
   const r = cli('profiles', '--json');
   t.is(r.status, 0, r.stderr);
   t.deepEqual(JSON.parse(r.stdout).map((p: { name: string }) => p.name), ['loihi', 'loihi2', 'spinnaker', 'spinnaker2', 'truenorth']);
+  t.deepEqual(JSON.parse(r.stdout).map((p: { learnsOnChip: boolean }) => p.learnsOnChip), [true, true, true, true, false]);
+});
+
+test('profiles shows a learns-on-chip column', (t) => {
+  const r = cli('profiles');
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /learns on chip/);
+  t.regex(r.stdout, /^spinnaker\s.*yes \(arm-software\)/m);
+  t.regex(r.stdout, /^truenorth\s.*\sno\s/m);
 });
 
 test('profiles validate prints every fault with its JSON path and exits non-zero', (t) => {

@@ -8,8 +8,9 @@ export const summary = 'list the hardware profiles, or validate a profile file';
 export const help = `usage: ffsnn profiles [--json]
        ffsnn profiles validate FILE [--json]
 
-Lists the shipped hardware profiles (cores per chip, neurons per core, weight format, and how many
-of their numbers are confirmed in code or documents), or checks a profile against the JSON Schema
+Lists the shipped hardware profiles (cores per chip, neurons per core, weight format, whether the
+chip learns on chip and with which engine, and how many of their numbers are confirmed in code or
+documents), or checks a profile against the JSON Schema
 (hardware-profiles/schema/hardware-profile.schema.json), printing every fault with its JSON path.
 Exit code: 0 valid, 1 invalid, 2 unreadable file or bad usage.`;
 
@@ -31,6 +32,8 @@ export async function run(argv: string[]): Promise<number> {
       coresPerChip: p.chip.coresPerChip.value,
       neuronsPerCore: p.core.maxNeurons.value,
       weightFormat: p.weights.format,
+      learnsOnChip: p.learning.learnsOnChip,
+      learningEngine: p.learning.engine ?? null,
       numbers: qs.length,
       confirmed: count('code') + count('doc'),
       secondary: count('secondary'),
@@ -41,12 +44,13 @@ export async function run(argv: string[]): Promise<number> {
     console.log(JSON.stringify(rows, null, 2));
     return 0;
   }
-  const header = ['name', 'cores/chip', 'neurons/core', 'weights', 'numbers (confirmed/secondary/unconfirmed)', 'title'];
+  const header = ['name', 'cores/chip', 'neurons/core', 'weights', 'learns on chip', 'numbers (confirmed/secondary/unconfirmed)', 'title'];
   const table = rows.map((r) => [
     r.name,
     String(r.coresPerChip),
     String(r.neuronsPerCore),
     r.weightFormat,
+    r.learnsOnChip ? `yes (${r.learningEngine})` : 'no',
     `${r.numbers} (${r.confirmed}/${r.secondary}/${r.unconfirmed})`,
     r.title,
   ]);

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+// ffsnn shim for weight_dependence/weight_one_term.h: only declarations, the implementations are inline.
+#pragma once

@@ -5,13 +5,15 @@
  *  - `lif`: loihi_lif_golden.json, Dense -> LIF (PyDenseModelBitAcc, PyLifModelBitAcc), replayed
  *    with dense-lif.ts;
  *  - `learning`: loihi_learning_golden.json, LearningDense (bit-approximate) -> LIF, replayed with
- *    the learning engine and the random numbers Lava logged (`random` block).
+ *    the learning engine and the random numbers Lava logged (`random` block), or Lava's numpy
+ *    streams regenerated from `rule.rng_seed` (lava-random.ts).
  * Every field the replay reads is checked first; a malformed file gives one FileFormatError naming
  * the case and the field.
  */
 import { FileFormatError } from '../../errors.js';
 import { LoihiDense, LoihiLif, type SignMode } from './dense-lif.js';
 import { LearningDense, type LearningRandomSource, type TraceRandoms } from './learning/engine.js';
+import { lavaLearningRandom } from './learning/lava-random.js';
 
 export type GoldenFormat = 'lif' | 'learning';
 
@@ -213,11 +215,20 @@ export function goldenRandom(random: { x_decay: number[]; x_impulse: number[]; y
 
 const TRACE_FIELDS = ['weights', 'tag_1', 'tag_2', 'x1', 'x2', 'y1', 'y2', 'y3', 'tx', 'ty', 'post_spikes', 'a_buff', 'lif_u', 'lif_v', 'lif_spikes'] as const;
 
-/**
- * Replays one case of loihi_learning_golden.json. `useRecordedDecay`: take exp(-1/tau) from
- * `rule.decay_factor` as Lava computed it (numpy), instead of Math.exp.
- */
-export function replayLearningCase(c: Json, file: string, index: number, useRecordedDecay = true): CaseResult {
+export interface LearningReplayOptions {
+  /** Take exp(-1/tau) from `rule.decay_factor` as Lava computed it (numpy) instead of Math.exp (default true). */
+  recordedDecay?: boolean;
+  /**
+   * Where the random numbers come from: 'log' = the case's `random` block (what Lava drew),
+   * 'seed' = Lava's own numpy streams regenerated from `rule.rng_seed`. Default: the log if the
+   * case has one, else the seed.
+   */
+  random?: 'log' | 'seed';
+}
+
+/** Replays one case of loihi_learning_golden.json. */
+export function replayLearningCase(c: Json, file: string, index: number, options: LearningReplayOptions = {}): CaseResult {
+  const useRecordedDecay = options.recordedDecay ?? true;
   const name = typeof c.name === 'string' ? c.name : `#${index}`;
   const f = new Fields(file, `case '${name}'`);
   const T = f.int(c, 'T', 1);
@@ -244,14 +255,20 @@ export function replayLearningCase(c: Json, file: string, index: number, useReco
   if (typeof threeFactor !== 'boolean') return f.fail('rule.three_factor', 'must be true or false');
   const tags = (k: string) => (f.has(c, `dense.${k}`) ? (f.array(c, `dense.${k}`, mat) as number[][]).flat() : undefined);
   let engine: LearningDense;
-  const randomBlock = {
-    x_decay: f.array(c, 'random.x_decay', [T], { real: true }) as number[],
-    x_impulse: f.array(c, 'random.x_impulse', [T]) as number[],
-    y_decay: f.array(c, 'random.y_decay', [T], { real: true }) as number[],
-    y_impulse: f.array(c, 'random.y_impulse', [T]) as number[],
-    y_impulse_mid: f.array(c, 'random.y_impulse_mid', [T]) as number[],
-    conn: f.array(c, 'random.conn', [T], { real: true, nullable: true }) as (number | null)[],
-  };
+  const fromSeed = options.random === 'seed' || (options.random === undefined && !f.has(c, 'random'));
+  const random = fromSeed
+    ? lavaLearningRandom(f.int(c, 'rule.rng_seed', 0))
+    : goldenRandom(
+        {
+          x_decay: f.array(c, 'random.x_decay', [T], { real: true }) as number[],
+          x_impulse: f.array(c, 'random.x_impulse', [T]) as number[],
+          y_decay: f.array(c, 'random.y_decay', [T], { real: true }) as number[],
+          y_impulse: f.array(c, 'random.y_impulse', [T]) as number[],
+          y_impulse_mid: f.array(c, 'random.y_impulse_mid', [T]) as number[],
+          conn: f.array(c, 'random.conn', [T], { real: true, nullable: true }) as (number | null)[],
+        },
+        (field, fault) => f.fail(field, fault),
+      );
   try {
     engine = new LearningDense(
       {
@@ -277,7 +294,7 @@ export function replayLearningCase(c: Json, file: string, index: number, useReco
           decayFactors,
         },
       },
-      goldenRandom(randomBlock, (field, fault) => f.fail(field, fault)),
+      random,
     );
   } catch (err) {
     if (err instanceof FileFormatError) throw err;
@@ -349,11 +366,11 @@ export function replayLearningCase(c: Json, file: string, index: number, useReco
 }
 
 /** Replays every case of a parsed golden file (either format). */
-export function checkLava(json: unknown, file: string): CheckReport {
+export function checkLava(json: unknown, file: string, options: LearningReplayOptions = {}): CheckReport {
   const format = detectGoldenFormat(json, file);
   const cases = (json as { cases: unknown[] }).cases.map((c, k) => {
     if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new FileFormatError(file, `case ${k} must be an object`);
-    return format === 'lif' ? replayLifCase(c as Json, file, k) : replayLearningCase(c as Json, file, k);
+    return format === 'lif' ? replayLifCase(c as Json, file, k) : replayLearningCase(c as Json, file, k, options);
   });
   return { format, cases, equal: cases.filter((c) => c.equal).length, total: cases.length };
 }

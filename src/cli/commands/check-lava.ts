@@ -5,21 +5,25 @@ import { ConfigError, FileFormatError } from '../../errors.js';
 import { checkLava, type Difference } from '../../chips/loihi/check-lava.js';
 
 export const summary = 'replay golden traces recorded from Lava and compare them bit for bit';
-export const help = `usage: ffsnn check-lava FILE.json [--json]
+export const help = `usage: ffsnn check-lava FILE.json [--json] [--random log|seed]
 
 Replays every case of a golden-trace file recorded from Lava and compares every recorded per-step
 variable bit for bit. Two formats are recognised (see test/fixtures/lava/README.md):
   - loihi_lif_golden.json: Dense -> LIF (PyDenseModelBitAcc, PyLifModelBitAcc), replayed with
     ffsnn's bit-accurate Loihi Dense + LIF;
   - loihi_learning_golden.json: LearningDense (PyLearningDenseModelBitApproximate) -> LIF, replayed
-    with ffsnn's Loihi 2 learning engine and the random numbers Lava logged per step.
+    with ffsnn's Loihi 2 learning engine. Random numbers: --random log (default when the case has
+    a "random" block) uses the numbers Lava logged per step; --random seed regenerates Lava's numpy
+    streams (SeedSequence + PCG64) from rule.rng_seed, so a case needs no random log.
 Prints per case whether it is equal and the first difference (step, variable, index, expected,
 actual); --json prints {"cases":[{"name","equal","first_difference"}],"equal","total"}.
 Exit code: 0 all cases equal, 1 some differ, 2 unreadable or malformed file (one line naming the
 case and field).`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(argv, { json: { type: 'boolean' } }, true);
+  const { values, positionals } = parseOptions(argv, { json: { type: 'boolean' }, random: { type: 'string' } }, true);
+  if (values.random !== undefined && values.random !== 'log' && values.random !== 'seed')
+    throw new ConfigError(`option --random = ${JSON.stringify(values.random)} is invalid (expected log or seed)`);
   if (positionals.length !== 1) throw new ConfigError('check-lava: expected exactly one FILE.json');
   const file = positionals[0];
   if (!existsSync(file)) throw new ConfigError(`check-lava: ${file}: no such file`);
@@ -29,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     throw new FileFormatError(file, `not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')})`);
   }
-  const report = checkLava(json, file);
+  const report = checkLava(json, file, { random: values.random as 'log' | 'seed' | undefined });
   if (values.json) {
     console.log(JSON.stringify({ cases: report.cases, equal: report.equal, total: report.total }, null, 2));
   } else {

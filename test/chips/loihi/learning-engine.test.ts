@@ -14,6 +14,7 @@ import {
   traceImpulse,
   truncateInitialWeights,
 } from '../../../src/chips/loihi/learning/engine.js';
+import { lavaLearningRandom, NumpyPcg64, seedSequenceState } from '../../../src/chips/loihi/learning/lava-random.js';
 import { parseRule } from '../../../src/chips/loihi/learning/rule.js';
 import { Rng } from '../../../src/sim/rng.js';
 
@@ -26,11 +27,14 @@ test('the learning golden file holds the 12 Lava cases', (t) => {
 
 for (const [k, c] of golden.cases.entries()) {
   test(`Lava learning golden ${c.name}: weights, tags, traces, tx/ty, a_buff and LIF bit for bit`, (t) => {
-    const recorded = replayLearningCase(c, 'golden', k, true);
+    const recorded = replayLearningCase(c, 'golden', k, { random: 'log' });
     t.deepEqual(recorded.first_difference, null);
     // The reference says no case depends on numpy's exp vs Math.exp: check it with Math.exp.
-    const own = replayLearningCase(c, 'golden', k, false);
+    const own = replayLearningCase(c, 'golden', k, { random: 'log', recordedDecay: false });
     t.deepEqual(own.first_difference, null);
+    // Lava's numpy streams regenerated from rng_seed alone, without the logged numbers.
+    const seeded = replayLearningCase(c, 'golden', k, { random: 'seed', recordedDecay: false });
+    t.deepEqual(seeded.first_difference, null);
   });
 }
 
@@ -108,4 +112,30 @@ test('seeded random source: same seed same run, another seed another run; Learni
   t.true(a[0] > 40, 'pre 2 steps before post: potentiated');
   t.true(a[1] < 40, 'pre 3 steps after post: depressed');
   t.notDeepEqual(run(2), a);
+});
+
+const BIG_SEED_RANDOMS = [0.004739459374490829, 0.3725845824112115];
+const ZERO_SEED_INTS = [108, 81, 65, 34, 39];
+
+test("Lava's numpy streams: SeedSequence + PCG64 give numpy's numbers and the golden file's logged randoms", (t) => {
+  // Values printed by numpy (default_rng(seed).integers(0, 128, size=1, dtype=int) / .random()).
+  const a = new NumpyPcg64(12);
+  t.deepEqual([0, 1, 2, 3, 4, 5].map(() => a.int128()), [78, 32, 124, 121, 8, 24]);
+  const b = new NumpyPcg64(11);
+  t.deepEqual([0, 1, 2, 3].map(() => b.random()), [0.12857020276919962, 0.49927786244011496, 0.6014983576233575, 0.028689008371944547]);
+  t.deepEqual(seedSequenceState(12), [9986919024197907781n, 10586821778172662475n, 3837913623146970179n, 11661283909843770069n]);
+  const big = new NumpyPcg64(2 ** 40 + 5);
+  t.deepEqual([big.random(), big.random()], BIG_SEED_RANDOMS);
+  const zero = new NumpyPcg64(0);
+  t.deepEqual([0, 1, 2, 3, 4].map(() => zero.int128()), ZERO_SEED_INTS);
+  for (const c of golden.cases as { name: string; rule: { rng_seed: number }; random: Record<string, number[]> & { conn: (number | null)[] } }[]) {
+    const src = lavaLearningRandom(c.rule.rng_seed);
+    for (let s = 0; s < c.random.x_decay.length; s++) {
+      const mid = src.advanceTraces();
+      const end = src.advanceTraces();
+      t.is(mid.yImpulse, c.random.y_impulse_mid[s], `${c.name} y_impulse_mid[${s}]`);
+      t.deepEqual([end.xDecay, end.xImpulse, end.yDecay, end.yImpulse], [c.random.x_decay[s], c.random.x_impulse[s], c.random.y_decay[s], c.random.y_impulse[s]], `${c.name} step ${s}`);
+      if (c.random.conn[s] !== null) t.is(src.advanceSynaptic(), c.random.conn[s] as number, `${c.name} conn[${s}]`);
+    }
+  }
 });

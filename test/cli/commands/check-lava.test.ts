@@ -47,6 +47,22 @@ test.serial('check-lava: the learning golden file replays 12/12 bit for bit (--j
   for (const c of out.cases) t.deepEqual(Object.keys(c), ['name', 'equal', 'first_difference']);
 });
 
+test.serial('check-lava --random seed: Lava\'s numpy streams from rng_seed replay 12/12 without the logged numbers', async (t) => {
+  const noLog = variant(LEARNING, 'no-random-log.json', (j) => {
+    for (const c of j.cases) delete c.random;
+  });
+  const r = await cli(noLog, '--json');
+  t.is(r.code, 0, r.err);
+  t.is(JSON.parse(r.out).equal, 12);
+  const wrongSeed = variant(LEARNING, 'wrong-seed.json', (j) => {
+    j.cases[0].rule.rng_seed += 1;
+  });
+  const w = await cli(wrongSeed, '--random', 'seed', '--json');
+  t.is(w.code, 1);
+  t.false(JSON.parse(w.out).cases[0].equal);
+  t.is((await cli(LEARNING, '--random', 'numpy')).code, 2);
+});
+
 test.serial('check-lava: the LIF golden file replays 15/15; the table ends with the count', async (t) => {
   const r = await cli(LIF);
   t.is(r.code, 0, r.err);

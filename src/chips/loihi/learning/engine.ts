@@ -64,10 +64,16 @@ export function traceImpulse(v: number, int: number, frac8: number, r: number): 
   return s < 0 ? 0 : s > TRACE_MAX ? TRACE_MAX : s;
 }
 
+/** Factor variables by number, so the learning loop needs no string lookups. */
+export const FACTOR_CODE: Record<FactorVar, number> = { x1: 0, x2: 1, y1: 2, y2: 3, y3: 4, x0: 5, y0: 6, w: 7, d: 8, t: 9 };
+export const DEPENDENCY_CODE = { x0: 0, y0: 1, u: 2 } as const;
+
 /** A product ready for evaluation: widths, shift and exponent resolved once. */
 export interface CompiledProduct {
   dependency: RuleProduct['dependency'];
-  factors: { v: FactorVar; c: number; sgn: boolean; lo: number; hi: number }[];
+  /** DEPENDENCY_CODE of the dependency. */
+  dep: number;
+  factors: { v: FactorVar; code: number; c: number; sgn: boolean; lo: number; hi: number }[];
   mantissa: number;
   shift: number;
   sExp: number;
@@ -76,11 +82,38 @@ export interface CompiledProduct {
 export function compileProducts(products: readonly RuleProduct[]): CompiledProduct[] {
   return products.map((p) => ({
     dependency: p.dependency,
-    factors: p.factors.map((f) => ({ v: f.state_var, c: f.const ?? 0, sgn: f.is_sgn, lo: -(2 ** FACTOR_WIDTH[f.state_var]), hi: 2 ** FACTOR_WIDTH[f.state_var] - 1 })),
+    dep: DEPENDENCY_CODE[p.dependency],
+    factors: p.factors.map((f) => ({
+      v: f.state_var,
+      code: FACTOR_CODE[f.state_var],
+      c: f.const ?? 0,
+      sgn: f.is_sgn,
+      lo: -(2 ** FACTOR_WIDTH[f.state_var]),
+      hi: 2 ** FACTOR_WIDTH[f.state_var] - 1,
+    })),
     mantissa: p.s_mantissa,
     shift: productShift(p),
     sExp: p.lava_s_exp,
   }));
+}
+
+/** A factor's value after its constant, sgn() and saturation to its width. */
+export function saturateFactor(raw: number, f: CompiledProduct['factors'][number]): number {
+  let x = raw + f.c;
+  if (f.sgn) x = Math.sign(x);
+  return x < f.lo ? f.lo : x > f.hi ? f.hi : x;
+}
+
+/** The end of a product (APPL:305-322): * mantissa in int32, >> width shift, << s_exp, saturate. */
+export function scaleTerm(m: number, p: CompiledProduct): number {
+  const r = (Math.imul(m, p.mantissa) >> p.shift) << p.sExp;
+  return r < ACC_MIN ? ACC_MIN : r > ACC_MAX ? ACC_MAX : r;
+}
+
+/** Accumulator add with saturation, after every product. */
+export function accumulate(acc: number, term: number): number {
+  const a = acc + term;
+  return a < ACC_MIN ? ACC_MIN : a > ACC_MAX ? ACC_MAX : a;
 }
 
 /**
@@ -90,15 +123,8 @@ export function compileProducts(products: readonly RuleProduct[]): CompiledProdu
  */
 export function productTerm(p: CompiledProduct, dep: number, value: (v: FactorVar) => number): number {
   let m = dep | 0;
-  for (const f of p.factors) {
-    let x = value(f.v) + f.c;
-    if (f.sgn) x = Math.sign(x);
-    x = x < f.lo ? f.lo : x > f.hi ? f.hi : x;
-    m = Math.imul(m, x);
-  }
-  m = Math.imul(m, p.mantissa);
-  m = (m >> p.shift) << p.sExp;
-  return m < ACC_MIN ? ACC_MIN : m > ACC_MAX ? ACC_MAX : m;
+  for (const f of p.factors) m = Math.imul(m, saturateFactor(value(f.v), f));
+  return scaleTerm(m, p);
 }
 
 /** Accumulates the products of one target in string order, saturating after each. */
@@ -109,10 +135,7 @@ export function evaluateProducts(
   value: (d: CompiledProduct['dependency'], v: FactorVar) => number,
 ): number {
   let a = start;
-  for (const p of products) {
-    a += productTerm(p, dep(p.dependency), (v) => value(p.dependency, v));
-    a = a < ACC_MIN ? ACC_MIN : a > ACC_MAX ? ACC_MAX : a;
-  }
+  for (const p of products) a = accumulate(a, productTerm(p, dep(p.dependency), (v) => value(p.dependency, v)));
   return a;
 }
 
@@ -125,18 +148,27 @@ export function synVarRange(target: SynTarget, signMode: SignMode): [number, num
   return [-256, 255];
 }
 
+/** Sign floor applied to the accumulator before rounding: +1 max(0, A), -1 min(0, A), 0 none. */
+export function signFloor(target: SynTarget, signMode: SignMode): -1 | 0 | 1 {
+  if ((target === 'weights' && signMode === 'EXCITATORY') || target === 'tag_2') return 1;
+  return target === 'weights' && signMode === 'INHIBITORY' ? -1 : 0;
+}
+
 /**
  * Accumulator -> synaptic variable (CONN:1028-1172): sign floor (EXCITATORY weights and tag_2 >= 0,
  * INHIBITORY weights <= 0), stochastic rounding floor(A/128) + [rw < (A mod 128)/128], clip.
  */
 export function roundAndClip(acc: number, rw: number, target: SynTarget, signMode: SignMode): number {
-  let a = acc;
-  if ((target === 'weights' && signMode === 'EXCITATORY') || target === 'tag_2') a = Math.max(0, a);
-  else if (target === 'weights' && signMode === 'INHIBITORY') a = Math.min(0, a);
+  const [lo, hi] = synVarRange(target, signMode);
+  return roundSynVar(acc, rw, signFloor(target, signMode), lo, hi);
+}
+
+/** roundAndClip with the target's floor and range resolved (for inner loops). */
+export function roundSynVar(acc: number, rw: number, floor: number, lo: number, hi: number): number {
+  const a = floor > 0 ? Math.max(0, acc) : floor < 0 ? Math.min(0, acc) : acc;
   const d = a / 2 ** SYNVAR_SHIFT;
   const fl = Math.floor(d);
   const q = fl + (rw < d - fl ? 1 : 0);
-  const [lo, hi] = synVarRange(target, signMode);
   return q < lo ? lo : q > hi ? hi : q;
 }
 
@@ -414,30 +446,45 @@ export class LearningDense {
     const u = k !== null && Math.floor(this.timeStep / E) % 2 ** k === 0 ? 1 : 0;
     const old = { weights: this.weights, tag_1: this.tag1, tag_2: this.tag2 };
     const next = { weights: this.weights.slice(), tag_1: this.tag1.slice(), tag_2: this.tag2.slice() };
-    const XI: Partial<Record<FactorVar, number>> = { x1: 0, x2: 1 };
-    const YI: Partial<Record<FactorVar, number>> = { y1: 0, y2: 1, y3: 2 };
+    const targets = (['weights', 'tag_2', 'tag_1'] as const)
+      .filter((t) => this.compiled[t])
+      .map((t) => {
+        const [lo, hi] = synVarRange(t, this.signMode);
+        return { products: this.compiled[t]!, src: old[t], dst: next[t], floor: signFloor(t, this.signMode), lo, hi };
+      });
+    const { tx, ty } = this;
+    const w = old.weights;
+    const d = old.tag_2;
+    const tg = old.tag_1;
     for (let j = 0; j < nPost; j++) {
+      const y0 = ty[j] > 0 ? 1 : 0;
       for (let i = 0; i < nPre; i++) {
         const s = j * nPre + i;
-        const x0 = this.tx[i] > 0 ? 1 : 0;
-        const y0 = this.ty[j] > 0 ? 1 : 0;
-        // Trace values a factor sees: at the pre spike (x0), the post spike (y0) or epoch end (u).
-        const at = (d: CompiledProduct['dependency']) => (d === 'x0' ? this.tx[i] : d === 'y0' ? this.ty[j] : E);
-        const dep = (d: CompiledProduct['dependency']) => (d === 'x0' ? x0 : d === 'y0' ? y0 : u);
-        const value = (d: CompiledProduct['dependency'], v: FactorVar): number => {
-          const xk = XI[v];
-          if (xk !== undefined) return xh[at(d) * xSize + xk * nPre + i];
-          const yk = YI[v];
-          if (yk !== undefined) return yh[at(d) * ySize + yk * nPost + j];
-          if (v === 'x0') return x0;
-          if (v === 'y0') return y0;
-          return v === 'w' ? old.weights[s] : v === 'd' ? old.tag_2[s] : old.tag_1[s];
-        };
-        for (const target of ['weights', 'tag_2', 'tag_1'] as const) {
-          const products = this.compiled[target];
-          if (!products) continue;
-          const acc = evaluateProducts(products, old[target][s] * 2 ** SYNVAR_SHIFT, dep, value);
-          next[target][s] = roundAndClip(acc, rw, target, this.signMode);
+        const x0 = tx[i] > 0 ? 1 : 0;
+        for (const target of targets) {
+          let acc = target.src[s] * 2 ** SYNVAR_SHIFT;
+          for (const p of target.products) {
+            // Dependency value, and the history step its traces are read at: the pre spike (x0),
+            // the post spike (y0) or the epoch end (u).
+            const dep = p.dep === 0 ? x0 : p.dep === 1 ? y0 : u;
+            const h = p.dep === 0 ? tx[i] : p.dep === 1 ? ty[j] : E;
+            let m = dep;
+            for (const f of p.factors) {
+              if (m === 0) break; // 0 stays 0 through the rest (int32 product, shifts)
+              const c = f.code;
+              const raw =
+                c < 2 ? xh[h * xSize + c * nPre + i]
+                : c < 5 ? yh[h * ySize + (c - 2) * nPost + j]
+                : c === 5 ? x0
+                : c === 6 ? y0
+                : c === 7 ? w[s]
+                : c === 8 ? d[s]
+                : tg[s];
+              m = Math.imul(m, saturateFactor(raw, f));
+            }
+            acc = accumulate(acc, m === 0 ? 0 : scaleTerm(m, p));
+          }
+          target.dst[s] = roundSynVar(acc, rw, target.floor, target.lo, target.hi);
         }
       }
     }

@@ -32,6 +32,7 @@ const needs = (module: string, pkg: string) => () => (pythonHas(module) ? null :
 const BENCHES: Bench[] = [
   { name: 'batched-ops', args: ['--quick'], skip: none },
   { name: 'batched-throughput', args: ['--quick'], skip: none },
+  { name: 'spiking-kernels', args: ['--quick'], skip: none },
   { name: 'cuba-kernels', args: ['--sizes', '4000'], skip: none },
   { name: 'cuba-scaling', args: ['--sizes', '4000,16000', '--duration', '0.2'], skip: none },
   { name: 'cuba-vs-brian2', args: ['--sizes', '4000', '--reps', '1'], skip: needs('brian2', 'python3-brian') },

@@ -19,7 +19,25 @@
  */
 import { BackendUnavailableError, MemoryLimitError, invalidParam } from '../../errors.js';
 import { F32, I32, V128, op, simdAvailable, wasmModule } from '../../neurons/wasm.js';
-import { checkLen, lifStep, traceUpdate, type AdamConstants, type BatchedOps } from './ops.js';
+import { instantiateKernel } from '../../wasm-module.js';
+import {
+  checkLen, lifLayerForward as cpuLifLayerForward, threeFactorAccumulate as cpuThreeFactor, bpttLayerBackward as cpuBptt,
+  type AdamConstants, type BatchedOps, type FilterKernel, type LifConstants, type LifLayerResult,
+} from './ops.js';
+
+/** Exports of spiking.wasm (AssemblyScript, ./spiking.as.ts); addresses are byte offsets. */
+interface SpikingKernels {
+  set_lif(aMem: number, aExc: number, aInh: number, kExc: number, kInh: number, vRest: number, vReset: number, vTh: number, refSteps: number, psiBeta: number): void;
+  lif_step(len: number, v: number, iExc: number, iInh: number, ref: number, spikes: number, psi: number): number;
+  trace_update(len: number, x: number, s: number, decay: number): void;
+  lif_layer(frames: number, T: number, B: number, nIn: number, w: number, bias: number, nOut: number, rowB: number,
+    v: number, iExc: number, ref: number, h: number, spikes: number, psi: number, wt: number, rows: number, vals: number): number;
+  three_factor(pre: number, T: number, B: number, nIn: number, psi: number, m: number, nOut: number, rowB: number,
+    dW: number, db: number, f1: number, f2: number, G: number, wt: number, rows: number, vals: number, aMem: number, aSyn: number, kSyn: number): void;
+  bptt_layer(inSp: number, T: number, B: number, nIn: number, spikes: number, psi: number, dS: number, nOut: number, rowB: number,
+    w: number, dW: number, db: number, dv: number, dc: number, dSin: number, rows: number, vals: number, aMem: number, aSyn: number, kSyn: number): void;
+}
+const SPIKING_WASM = new URL('./spiking.wasm', import.meta.url);
 
 const get = op.localGet;
 const set = op.localSet;
@@ -275,6 +293,15 @@ function regions(...bytes: number[]): { at: number[]; end: number } {
   return { at, end: next };
 }
 
+/** Whether frames is T arrays of at least n floats each (the plain ops throw the precise error). */
+function checkedFrames(frames: Float32Array[], T: number, n: number): boolean {
+  return Array.isArray(frames) && frames.length === T && frames.every((f) => f instanceof Float32Array && f.length >= n);
+}
+
+function checkedLayer(frames: Float32Array[], n: number, wt: ArrayLike<number>): boolean {
+  return Array.isArray(frames) && checkedFrames(frames, frames.length, n) && wt.length >= frames.length;
+}
+
 /** Rounds a row length up to whole f32x4 vectors. */
 const padded = (n: number) => (n + 3) & ~3;
 
@@ -294,6 +321,8 @@ class WasmSimdKernels {
   private readonly poison: (g: number, nBytes: number) => number;
   private readonly normRows: (src: number, dst: number, B: number, rowB: number, k: number, norms: number) => void;
   private readonly adam: (p: number, g: number, m: number, v: number, nBytes: number, b1: number, ob1: number, b2: number, ob2: number, a: number, sc2: number, eps: number) => void;
+  /** The AssemblyScript kernels of spiking training, on the same memory. */
+  private readonly sk: SpikingKernels;
   f32: Float32Array;
   i32: Int32Array;
   /** Bytes in use (adopted arrays and scratch areas). */
@@ -313,6 +342,7 @@ class WasmSimdKernels {
     this.poison = ex.poison as WasmSimdKernels['poison'];
     this.normRows = ex.norm_rows as WasmSimdKernels['normRows'];
     this.adam = ex.adam as WasmSimdKernels['adam'];
+    this.sk = instantiateKernel<SpikingKernels>(SPIKING_WASM, this.memory);
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
@@ -473,6 +503,150 @@ class WasmSimdKernels {
     this.adam(at[0], at[1], at[2], at[3], 4 * P, k.b1, 1 - k.b1, k.b2, 1 - k.b2, k.a, k.sc2, k.eps);
     if (!inPlace) for (const i of [0, 2, 3]) arrays[i].set(this.f32.subarray(at[i] / 4, at[i] / 4 + n));
   };
+
+  /** Copies T frames of n floats each to consecutive floats from byte `at`. */
+  private putFrames(frames: Float32Array[], n: number, at: number): void {
+    for (let t = 0; t < frames.length; t++) this.f32.set(frames[t].subarray(0, n), at / 4 + t * n);
+  }
+
+  /** Copies T frames of B padded rows (P floats) from byte `at` into fresh [B][n] arrays. */
+  private getFrames(T: number, B: number, n: number, P: number, at: number): Float32Array[] {
+    return Array.from({ length: T }, (_, t) => {
+      const f = new Float32Array(B * n);
+      this.getRows(f, B, n, P, at / 4 + t * B * P);
+      return f;
+    });
+  }
+
+  /** Byte offset of W ([nIn][P]) in this memory: in place when adopted, else copied to `scratchAt`. */
+  private weightsAt(W: Float32Array, nIn: number, nOut: number, P: number, scratchAt: number): number {
+    const placed = P === nOut ? this.placeOf(W) : -1;
+    if (placed >= 0) return placed;
+    this.putRows(W, nIn, nOut, P, scratchAt / 4);
+    return scratchAt;
+  }
+
+  private setLif(c: LifConstants): void {
+    this.sk.set_lif(c.aMem, c.aExc, c.aInh, c.kExc, c.kInh, c.vRest, c.vReset, c.vTh, c.refSteps, c.psiBeta);
+  }
+
+  lifStep = (c: LifConstants, v: Float32Array, iExc: Float32Array, iInh: Float32Array | null, ref: Float32Array, spikes: Float32Array, psi: Float32Array | null): number => {
+    const len = v.length;
+    checkLen('lifStep', 'iExc', iExc, len);
+    checkLen('lifStep', 'ref', ref, len);
+    checkLen('lifStep', 'spikes', spikes, len);
+    if (iInh) checkLen('lifStep', 'iInh', iInh, len);
+    if (psi) checkLen('lifStep', 'psi', psi, len);
+    if (len === 0) return 0;
+    const at = this.scratch('lifStep', 4 * len, 4 * len, 4 * len, 4 * len, 4 * len, 4 * len);
+    const ins: [Float32Array | null, number][] = [[v, at[0]], [iExc, at[1]], [iInh, at[2]], [ref, at[3]]];
+    for (const [a, o] of ins) if (a) this.f32.set(a.subarray(0, len), o / 4);
+    this.setLif(c);
+    const n = this.sk.lif_step(len, at[0], at[1], iInh ? at[2] : 0, at[3], at[4], psi ? at[5] : 0);
+    const outs: [Float32Array | null, number][] = [...ins, [spikes, at[4]], [psi, at[5]]];
+    for (const [a, o] of outs) if (a) a.set(this.f32.subarray(o / 4, o / 4 + len));
+    return n;
+  };
+
+  traceUpdate = (x: Float32Array, s: Float32Array, decay: number): void => {
+    checkLen('traceUpdate', 's', s, x.length);
+    if (!Number.isFinite(decay) || decay < 0 || decay > 1) throw invalidParam('traceUpdate', 'decay', decay, 'a number in [0, 1]');
+    const len = x.length;
+    if (len === 0) return;
+    const [xAt, sAt] = this.scratch('traceUpdate', 4 * len, 4 * len);
+    this.f32.set(x, xAt / 4);
+    this.f32.set(s.subarray(0, len), sAt / 4);
+    this.sk.trace_update(len, xAt, sAt, decay);
+    x.set(this.f32.subarray(xAt / 4, xAt / 4 + len));
+  };
+
+  lifLayerForward = (
+    c: LifConstants, frames: Float32Array[], B: number, nIn: number, W: Float32Array, nOut: number,
+    bias: Float32Array, wt: ArrayLike<number>, record: boolean,
+  ): LifLayerResult => {
+    const T = frames.length;
+    // the plain op checks every argument (and handles empty shapes) without touching anything
+    if (B * nIn * nOut * T === 0 || !checkedLayer(frames, B * nIn, wt) || W.length < nIn * nOut || bias.length < nOut) {
+      return cpuLifLayerForward(c, frames, B, nIn, W, nOut, bias, wt, record);
+    }
+    const P = padded(nOut), rowB = 4 * P, stateB = B * rowB;
+    const biasPlaced = P === nOut && this.placeOf(bias) >= 0;
+    const [wAt, fAt, bAt, vAt, iAt, rAt, hAt, sAt, pAt, tAt, rowsAt, valsAt] = this.scratch('lifLayerForward',
+      P === nOut && this.placeOf(W) >= 0 ? 0 : nIn * rowB, 4 * T * B * nIn, biasPlaced ? 0 : rowB, stateB, stateB, stateB, stateB,
+      T * stateB, record ? T * stateB : 0, 4 * T, 4 * nIn, 4 * nIn);
+    const w = this.weightsAt(W, nIn, nOut, P, wAt);
+    const b = biasPlaced ? bias.byteOffset : bAt;
+    if (!biasPlaced) this.putRow(bias, 0, nOut, P, bAt / 4);
+    this.putFrames(frames, B * nIn, fAt);
+    for (let t = 0; t < T; t++) this.f32[tAt / 4 + t] = wt[t];
+    this.setLif(c);
+    const spikeCount = this.sk.lif_layer(fAt, T, B, nIn, w, b, nOut, rowB, vAt, iAt, rAt, hAt, sAt, record ? pAt : 0, tAt, rowsAt, valsAt);
+    const h = new Float32Array(B * nOut);
+    this.getRows(h, B, nOut, P, hAt / 4);
+    return { spikes: this.getFrames(T, B, nOut, P, sAt), psi: record ? this.getFrames(T, B, nOut, P, pAt) : [], h, spikeCount };
+  };
+
+  threeFactorAccumulate = (
+    pre: Float32Array[], psi: Float32Array[], m: Float32Array, B: number, nIn: number, nOut: number,
+    k: FilterKernel, dW: Float32Array, db: Float32Array,
+  ): void => {
+    const T = pre.length, len = B * nOut;
+    const P = padded(nOut), rowB = 4 * P, stateB = B * rowB;
+    if (B * nIn * nOut * T === 0 || !checkedLayer(pre, B * nIn, k.w) || !checkedFrames(psi, T, len) || m.length < len || dW.length < nIn * nOut || db.length < nOut) {
+      cpuThreeFactor(pre, psi, m, B, nIn, nOut, k, dW, db);
+      return;
+    }
+    const grad = this.gradientsAt(dW, db, nIn, nOut, P);
+    const [dwAt, dbAt, preAt, psiAt, mAt, f1, f2, G, tAt, rowsAt, valsAt] = this.scratch('threeFactorAccumulate',
+      grad.dW < 0 ? nIn * rowB : 0, grad.db < 0 ? rowB : 0, 4 * T * B * nIn, T * stateB, stateB, stateB, stateB, stateB, 4 * T, 4 * B, 4 * B);
+    const g = this.putGradients(grad, dW, db, nIn, nOut, P, dwAt, dbAt);
+    this.putFrames(pre, B * nIn, preAt);
+    for (let t = 0; t < T; t++) this.putRows(psi[t], B, nOut, P, psiAt / 4 + t * B * P);
+    this.putRows(m, B, nOut, P, mAt / 4);
+    for (let t = 0; t < T; t++) this.f32[tAt / 4 + t] = k.w[t];
+    this.sk.three_factor(preAt, T, B, nIn, psiAt, mAt, nOut, rowB, g.dW, g.db, f1, f2, G, tAt, rowsAt, valsAt, k.aMem, k.aSyn, k.kSyn);
+    this.getGradients(grad, g, dW, db, nIn, nOut, P);
+  };
+
+  /** Where dW ([nIn][P]) and db (P) are used in place (adopted, rows unpadded), else -1. */
+  private gradientsAt(dW: Float32Array, db: Float32Array, nIn: number, nOut: number, P: number): { dW: number; db: number } {
+    return { dW: P === nOut ? this.placeOf(dW) : -1, db: this.placeOf(db) };
+  }
+
+  /** Byte offsets of the gradients the kernel accumulates into: in place, or copies at the scratch offsets. */
+  private putGradients(at: { dW: number; db: number }, dW: Float32Array, db: Float32Array, nIn: number, nOut: number, P: number, dwAt: number, dbAt: number): { dW: number; db: number } {
+    if (at.dW < 0) this.putRows(dW, nIn, nOut, P, dwAt / 4);
+    if (at.db < 0) this.putRow(db, 0, nOut, P, dbAt / 4);
+    return { dW: at.dW >= 0 ? at.dW : dwAt, db: at.db >= 0 ? at.db : dbAt };
+  }
+
+  private getGradients(at: { dW: number; db: number }, used: { dW: number; db: number }, dW: Float32Array, db: Float32Array, nIn: number, nOut: number, P: number): void {
+    if (at.dW < 0) this.getRows(dW, nIn, nOut, P, used.dW / 4);
+    if (at.db < 0) db.set(this.f32.subarray(used.db / 4, used.db / 4 + nOut));
+  }
+
+  bpttLayerBackward = (
+    inSpikes: Float32Array[], spikes: Float32Array[], psi: Float32Array[], dS: Float32Array[], B: number, nIn: number, nOut: number,
+    k: FilterKernel, W: Float32Array, dW: Float32Array, db: Float32Array, inputGrad: boolean,
+  ): Float32Array[] | null => {
+    const T = inSpikes.length, len = B * nOut;
+    const P = padded(nOut), rowB = 4 * P, stateB = B * rowB;
+    if (B * nIn * nOut * T === 0 || !checkedLayer(inSpikes, B * nIn, k.w) || ![spikes, psi, dS].every((f) => checkedFrames(f, T, len)) ||
+      W.length < nIn * nOut || dW.length < nIn * nOut || db.length < nOut) {
+      return cpuBptt(inSpikes, spikes, psi, dS, B, nIn, nOut, k, W, dW, db, inputGrad);
+    }
+    const grad = this.gradientsAt(dW, db, nIn, nOut, P);
+    const [dwAt, dbAt, wAt, inAt, sAt, pAt, dsAt, dv, dc, gAt, rowsAt, valsAt] = this.scratch('bpttLayerBackward',
+      grad.dW < 0 ? nIn * rowB : 0, grad.db < 0 ? rowB : 0, P === nOut && this.placeOf(W) >= 0 ? 0 : nIn * rowB,
+      4 * T * B * nIn, T * stateB, T * stateB, T * stateB, stateB, stateB, inputGrad ? 4 * T * B * nIn : 0, 4 * B, 4 * B);
+    const g = this.putGradients(grad, dW, db, nIn, nOut, P, dwAt, dbAt);
+    const w = this.weightsAt(W, nIn, nOut, P, wAt);
+    this.putFrames(inSpikes, B * nIn, inAt);
+    for (const [f, at] of [[spikes, sAt], [psi, pAt], [dS, dsAt]] as const) for (let t = 0; t < T; t++) this.putRows(f[t], B, nOut, P, at / 4 + t * B * P);
+    this.sk.bptt_layer(inAt, T, B, nIn, sAt, pAt, dsAt, nOut, rowB, w, g.dW, g.db, dv, dc, inputGrad ? gAt : 0, rowsAt, valsAt, k.aMem, k.aSyn, k.kSyn);
+    this.getGradients(grad, g, dW, db, nIn, nOut, P);
+    return inputGrad ? Array.from({ length: T }, (_, t) => this.f32.slice(gAt / 4 + t * B * nIn, gAt / 4 + (t + 1) * B * nIn)) : null;
+  };
 }
 
 /**
@@ -489,18 +663,24 @@ export function createWasmSimdOps(): BatchedOps {
       accumulateInput: 'wasm-simd',
       outerAccumulate: 'wasm-simd',
       backwardInput: 'wasm-simd',
-      lifStep: 'cpu-js',
-      traceUpdate: 'cpu-js',
+      lifStep: 'wasm-simd',
+      traceUpdate: 'wasm-simd',
       adamStep: 'wasm-simd',
       normaliseRows: 'wasm-simd',
+      lifLayerForward: 'wasm-simd',
+      threeFactorAccumulate: 'wasm-simd',
+      bpttLayerBackward: 'wasm-simd',
     },
     accumulateInput: k.accumulateInput,
     outerAccumulate: k.outerAccumulate,
     backwardInput: k.backwardInput,
-    lifStep,
-    traceUpdate,
+    lifStep: k.lifStep,
+    traceUpdate: k.traceUpdate,
     adamStep: k.adamStep,
     normaliseRows: k.normaliseRows,
+    lifLayerForward: k.lifLayerForward,
+    threeFactorAccumulate: k.threeFactorAccumulate,
+    bpttLayerBackward: k.bpttLayerBackward,
     adopt: k.adopt,
   };
 }

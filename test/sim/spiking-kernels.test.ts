@@ -129,3 +129,39 @@ maybe('lifStep (with inhibition and refractory steps) and traceUpdate: wasm-simd
   t.true(relErr(x, y) < 1e-6);
   t.is(ops.backends.lifStep, 'wasm-simd');
 });
+
+maybe('threads: the layer ops cut a batch across 2 and 3 threads give the 1-thread results within float32 rounding, identically on every run', async (t) => {
+  const B = 7, nIn = 9, nOut = 6, T = 5;
+  const run = (threads: number) => {
+    const rng = new Rng(11);
+    const ops = createWasmSimdOps({ threads });
+    const frames = Array.from({ length: T }, () => spikesOf(rng, B * nIn, 0.5));
+    const W = ops.adopt!(normals(rng, nIn * nOut, 0.8));
+    const bias = ops.adopt!(normals(rng, nOut, 0.1));
+    const fwd = ops.lifLayerForward(c, frames, B, nIn, W, nOut, bias, kernel(T).w, true);
+    const m = normals(rng, B * nOut, 0.05);
+    const dW = ops.adopt!(new Float32Array(nIn * nOut)), db = new Float32Array(nOut); // db not adopted: the copy path
+    ops.threeFactorAccumulate(frames, fwd.psi, m, B, nIn, nOut, kernel(T), dW, db);
+    const dS = Array.from({ length: T }, () => normals(rng, B * nOut, 0.1));
+    const dW2 = new Float32Array(nIn * nOut), db2 = ops.adopt!(new Float32Array(nOut));
+    const g = ops.bpttLayerBackward(frames, fwd.spikes, fwd.psi, dS, B, nIn, nOut, kernel(T), W, dW2, db2, true)!;
+    return { ops, fwd, dW, db, dW2, db2, g };
+  };
+  const one = run(1);
+  for (const threads of [2, 3]) {
+    const a = run(threads), again = run(threads);
+    t.is(a.ops.threads, threads);
+    t.is(a.fwd.spikeCount, one.fwd.spikeCount);
+    t.true(one.fwd.spikeCount > 0);
+    for (let s = 0; s < T; s++) t.deepEqual([...a.fwd.spikes[s]], [...one.fwd.spikes[s]]);
+    t.true(relErr(a.fwd.h, one.fwd.h) === 0 && relErr(a.fwd.psi[T - 1], one.fwd.psi[T - 1]) === 0, 'the forward pass is per sample: identical');
+    for (const key of ['dW', 'db', 'dW2', 'db2'] as const) {
+      t.true(relErr(a[key], one[key]) < 1e-5, `${threads} threads, ${key}`);
+      t.deepEqual([...a[key]], [...again[key]], `${threads} threads, ${key}: same on every run`);
+    }
+    t.true(relErr(a.dW, new Float32Array(a.dW.length)) > 1e-3, 'gradients are not zero');
+    for (let s = 0; s < T; s++) t.true(relErr(a.g[s], one.g[s]) === 0, 'input gradients are per sample: identical');
+    await a.ops.release!();
+    await again.ops.release!();
+  }
+});

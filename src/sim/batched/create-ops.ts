@@ -54,6 +54,8 @@ registerImpl('traceUpdate', 'gpujs', 'float', traceUpdateKernel);
 export interface CreateOpsOptions {
   /** 'auto' | 'cpu' | 'gpu' | 'webasm' | 'gpujs-cpu' | 'wasm-simd' ('webgpu' too for createAsyncOps); default: env FFSNN_BACKEND, else 'auto'. */
   backend?: string;
+  /** wasm-simd: threads a batch of spiking training is cut across (default 1). */
+  threads?: number;
 }
 
 /** Batched ops plus what chose their backend, and a release hook for gpu.js resources. */
@@ -82,7 +84,10 @@ export interface AsyncOpsHandle {
 export async function createOps(opts: CreateOpsOptions = {}): Promise<OpsHandle> {
   const info = await backendInfo(opts.backend);
   if (info.chosen === 'cpu-js') return { ...cpuOps, info, dispose: async () => {} };
-  if (info.chosen === 'wasm-simd') return { ...createWasmSimdOps(), info, dispose: async () => {} };
+  if (info.chosen === 'wasm-simd') {
+    const ops = createWasmSimdOps({ threads: opts.threads });
+    return { ...ops, info, dispose: async () => ops.release?.() };
+  }
   return new KernelOps(await GpuKernels.open(info.chosen), info) as unknown as OpsHandle;
 }
 

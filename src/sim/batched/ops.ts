@@ -52,6 +52,10 @@ export interface BatchedOps {
    * caller's arrays directly.
    */
   adopt?: (a: Float32Array) => Float32Array;
+  /** Threads the whole-layer spiking ops cut a batch across (wasm-simd; absent: 1). */
+  threads?: number;
+  /** Stops the ops' worker threads, if any. */
+  release?: () => Promise<void>;
 }
 
 // Scratch for the gathered nonzeros of one row; grown on demand, shared by the (synchronous) ops.

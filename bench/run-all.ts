@@ -10,6 +10,7 @@
  *   npm run bench [-- --only NAME,NAME] [-- --list]
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, list: { type: 'boolean' } } });
@@ -27,6 +28,7 @@ interface Bench {
 
 const none = () => null;
 const needs = (module: string, pkg: string) => () => (pythonHas(module) ? null : `needs ${pkg} (apt-get install ${pkg})`);
+const SNNTORCH = process.env.SNNTORCH_SRC ?? '/tmp/peers/snntorch';
 
 /** Small sizes: the whole table takes a few minutes on a loaded 2-core machine. */
 const BENCHES: Bench[] = [
@@ -38,6 +40,10 @@ const BENCHES: Bench[] = [
   { name: 'cuba-vs-brian2', args: ['--sizes', '4000', '--reps', '1'], skip: needs('brian2', 'python3-brian') },
   { name: 'cuba-spike-check', args: ['--n', '4000'], skip: needs('brian2', 'python3-brian') },
   { name: 'train-vs-torch', args: ['--reps', '1', '--spiking-samples', '0', '--no-plain'], skip: needs('torch', 'python3-torch') },
+  {
+    name: 'snntorch/spiking-vs-snntorch', args: ['--reps', '1', '--samples', '500', '--snntorch', SNNTORCH],
+    skip: () => needs('torch', 'python3-torch')() ?? (existsSync(`${SNNTORCH}/snntorch/__init__.py`) ? null : `needs the snnTorch source in ${SNNTORCH} (or SNNTORCH_SRC): see the bench's header`),
+  },
   { name: 'train-compare', args: [], skip: () => 'full training runs (minutes each): run it alone' },
   { name: 'export-profiles', args: [], skip: () => 'needs a trained checkpoint: node --import tsx bench/export-profiles.ts RUN/checkpoint.ffsnn' },
 ];

@@ -15,7 +15,10 @@
  * put the directory holding its `snntorch` package on PYTHONPATH, or pass --snntorch DIR
  * (default /tmp/peers/snntorch), with Debian's python3-torch (`apt-get install python3-torch`).
  *
- *   node --import tsx bench/snntorch/spiking-vs-snntorch.ts [--reps N (3)] [--samples N (8000)] [--snntorch DIR]
+ * With --ffsnn-threads 1,2 each ffsnn run is repeated at each thread count (`ffsnn train --threads N`);
+ * the ratios are those of the first count listed, and each further count is also given relative to it.
+ *
+ *   node --import tsx bench/snntorch/spiking-vs-snntorch.ts [--reps N (3)] [--samples N (8000)] [--snntorch DIR] [--ffsnn-threads 1,2]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '3' },
     samples: { type: 'string', default: '8000' },
     snntorch: { type: 'string', default: '/tmp/peers/snntorch' },
+    'ffsnn-threads': { type: 'string', default: '1' },
     child: { type: 'string' }, // internal: one ffsnn epoch of this rule, printed as JSON
   },
 });
@@ -41,9 +45,11 @@ const data = loadEmbeddedMnist();
 // the first N training digits in both programs (all 8,000 by default)
 const train = takeRows(data.train!, data.dim, Array.from({ length: Math.min(samples, data.train!.n) }, (_, i) => i));
 
+const threadCounts = values['ffsnn-threads'].split(',').map(Number);
 if (values.child) {
-  const ops = await createOps();
-  const m = runEpoch(startRun(resolveConfig({ rule: values.child as 'faust' | 'bp', epochs: 1 })), train, data.test, ops);
+  const [rule, threads] = values.child.split(':');
+  const ops = await createOps({ threads: Number(threads) });
+  const m = runEpoch(startRun(resolveConfig({ rule: rule as 'faust' | 'bp', epochs: 1 })), train, data.test, ops);
   console.log(JSON.stringify({ samples_per_s: m.samples_per_s, test_accuracy: m.test_accuracy, backend: ops.backends.lifLayerForward }));
   await ops.dispose();
   process.exit(0);
@@ -67,13 +73,27 @@ writeFileSync(file, Buffer.concat([head, f32(train.x), Buffer.from(train.y), f32
 const pyEnv = { PYTHONPATH: [values.snntorch, process.env.PYTHONPATH].filter(Boolean).join(':') };
 const fmt = (r: Result | string) => (typeof r === 'string' ? r : `${r.samples_per_s.toFixed(0)} samples/s, test ${(100 * r.test_accuracy).toFixed(2)}%`);
 const ratios: Record<string, number[]> = { faust: [], bp: [] };
+const scaling: Record<string, number[]> = {};
 console.log(`spiking training, 784-500-500(-10) CUBA LIF, T=14, batch 50, one epoch of ${train.n} embedded digits, test on ${data.test.n}; fresh processes, interleaved rounds (machine shared: compare the ratios)`);
 for (let r = 1; r <= Number(values.reps); r++) {
-  const ff = { faust: lastJson(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', 'faust', '--samples', String(samples)]),
-    bp: lastJson(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', 'bp', '--samples', String(samples)]) };
+  const child = (rule: string, th: number) => lastJson(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', `${rule}:${th}`, '--samples', String(samples)]);
+  const runs = threadCounts.map((th) => ({ th, faust: child('faust', th), bp: child('bp', th) }));
+  const ff = runs[0];
   const torch = [1, 2].map((th) => lastJson('/usr/bin/python3', [join(import.meta.dirname, 'bptt.py'), file, String(th)], pyEnv));
   const best = Math.max(0, ...torch.map((t) => (typeof t === 'string' ? 0 : t.samples_per_s)));
-  const parts = [`ffsnn FAUST ${fmt(ff.faust)}`, `ffsnn BPTT ${fmt(ff.bp)}`, ...torch.map((t, i) => `snnTorch ${typeof t === 'string' ? '' : `${t.snntorch} (torch ${t.torch}) `}${i + 1} thread(s) ${fmt(t)}`)];
+  const parts = [
+    ...runs.flatMap((x) => [`ffsnn FAUST ${x.th} thread(s) ${fmt(x.faust)}`, `ffsnn BPTT ${x.th} thread(s) ${fmt(x.bp)}`]),
+    ...torch.map((t, i) => `snnTorch ${typeof t === 'string' ? '' : `${t.snntorch} (torch ${t.torch}) `}${i + 1} thread(s) ${fmt(t)}`),
+  ];
+  for (const x of runs.slice(1)) {
+    for (const k of ['faust', 'bp'] as const) {
+      const a = x[k], b = ff[k];
+      if (typeof a !== 'string' && typeof b !== 'string') {
+        (scaling[`${k} ${x.th}`] ??= []).push(a.samples_per_s / b.samples_per_s);
+        parts.push(`${k} ${x.th} / ${ff.th} threads ${(a.samples_per_s / b.samples_per_s).toFixed(2)}`);
+      }
+    }
+  }
   for (const k of ['faust', 'bp'] as const) {
     const f = ff[k];
     if (typeof f !== 'string' && best > 0) {
@@ -87,3 +107,4 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor((a.lengt
 if (ratios.faust.length > 0) {
   console.log(`ratio to the fastest snnTorch BPTT (median of ${ratios.faust.length}): ffsnn spiking FAUST ${median(ratios.faust).toFixed(2)} (target >= 3), ffsnn spiking BPTT ${median(ratios.bp).toFixed(2)} (target >= 1.5)`);
 } else console.log('no ratio: snnTorch did not run (python3-torch and the snnTorch source needed)');
+for (const [k, v] of Object.entries(scaling)) console.log(`ffsnn ${k} threads / ${threadCounts[0]} (median): ${median(v).toFixed(2)}`);

@@ -78,25 +78,8 @@ export function bpLifUpdate(sig: SignalContext, shapes: Shape[], k: Kernel, grad
   for (let l = L - 1; l >= 0; l--) {
     const { nIn, nOut } = shapes[l];
     const r = recs[l];
-    const len = B * nOut;
-    const dv = new Float32Array(len); // dL/dv(t+1) carried back
-    const dc = new Float32Array(len);
-    const dSin: Float32Array[] = [];
-    for (let t = T - 1; t >= 0; t--) {
-      const s = r.spikes[t], psi = r.psi[t], ds = dS[t];
-      for (let i = 0; i < len; i++) {
-        dv[i] = ds[i] * psi[i] + k.aMem * (1 - s[i]) * dv[i];
-        dc[i] = k.kSyn * dv[i] + k.aSyn * dc[i];
-      }
-      ops.outerAccumulate(r.inSpikes[t], dc, B, nIn, nOut, grads[l].dW, 1);
-      for (let i = 0; i < len; i++) grads[l].db[i % nOut] += dc[i];
-      if (l > 0) {
-        const g = new Float32Array(B * nIn);
-        ops.backwardInput(dc, B, nOut, W[l], nIn, g);
-        dSin[t] = g;
-      }
-    }
-    dS = dSin;
+    const dSin = ops.bpttLayerBackward(r.inSpikes, r.spikes, r.psi, dS, B, nIn, nOut, k, W[l], grads[l].dW, grads[l].db, l > 0);
+    if (dSin) dS = dSin;
   }
   return loss;
 }

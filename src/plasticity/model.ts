@@ -209,32 +209,9 @@ export function forwardLif(
   for (let l = 0; l < L; l++) {
     // one-step delay: what this layer receives at step t was emitted at t-1
     const input = [new Float32Array(B * sizes[l]), ...emitted.slice(0, T - 1)];
-    const nIn = sizes[l];
-    const nOut = sizes[l + 1];
-    const v = new Float32Array(B * nOut);
-    const iExc = new Float32Array(B * nOut);
-    const ref = new Float32Array(B * nOut);
-    const h = new Float32Array(B * nOut);
-    const spikes: Float32Array[] = [];
-    const psi: Float32Array[] = [];
-    let spikeCount = 0;
-    const bias = state.b[l];
-    for (let t = 0; t < T; t++) {
-      for (let bb = 0; bb < B; bb++) {
-        const o = bb * nOut;
-        for (let j = 0; j < nOut; j++) iExc[o + j] += bias[j];
-      }
-      ops.accumulateInput(input[t], B, nIn, state.W[l], nOut, iExc);
-      const s = new Float32Array(B * nOut);
-      const p = record ? new Float32Array(B * nOut) : null;
-      spikeCount += ops.lifStep(k, v, iExc, null, ref, s, p);
-      const w = wt[t];
-      for (let i = 0; i < s.length; i++) if (s[i] !== 0) h[i] += w;
-      spikes.push(s);
-      if (p) psi.push(p);
-    }
-    recs.push({ inSpikes: input, spikes, psi, h, spikeCount });
-    emitted = spikes;
+    const r = ops.lifLayerForward(k, input, B, sizes[l], state.W[l], sizes[l + 1], state.b[l], wt, record);
+    recs.push({ inSpikes: input, ...r });
+    emitted = r.spikes;
   }
   return recs;
 }

@@ -17,7 +17,7 @@
  * where G is two backward exponential filters of w*psi (by aMem, then by aSyn). That is one
  * event-driven outer product per step over the presynaptic SPIKES (not a dense trace).
  */
-import type { BatchedOps } from '../sim/batched/ops.js';
+import type { BatchedOps, FilterKernel } from '../sim/batched/ops.js';
 import type { SignalContext } from './signals.js';
 
 export interface Shape {
@@ -32,38 +32,16 @@ export interface Grad {
   db: Float32Array;
 }
 
-export interface Kernel {
-  aMem: number;
-  aSyn: number;
-  kSyn: number;
-  /** w_t of the layer output. */
-  w: Float64Array;
-}
+/** aMem, aSyn, kSyn and the step weights w_t of the layer output. */
+export type Kernel = FilterKernel;
 
 /**
  * Adds the gradient of a per-sample third factor m ([B][nOut], dL/dh already divided by the batch
  * size) to grad, reading the presynaptic spikes and the membrane surrogate from `sig`.
  */
 export function threeFactorUpdate(sig: SignalContext, sh: Shape, m: Float32Array, k: Kernel, grad: Grad, ops: BatchedOps): void {
-  const pre = sig['pre.spike'] as Float32Array[];
-  const psi = sig['post.v'] as Float32Array[];
-  const { B, nIn, nOut, T } = sh;
-  const len = B * nOut;
-  const f1 = new Float32Array(len); // backward filter by aMem
-  const f2 = new Float32Array(len); // then by aSyn
-  const G = new Float32Array(len);
-  for (let t = T - 1; t >= 0; t--) {
-    const p = psi[t];
-    const wt = k.w[t];
-    for (let i = 0; i < len; i++) {
-      f1[i] = f1[i] * k.aMem + wt * p[i];
-      f2[i] = f2[i] * k.aSyn + f1[i];
-      G[i] = m[i] * k.kSyn * f2[i];
-    }
-    ops.outerAccumulate(pre[t], G, B, nIn, nOut, grad.dW, 1);
-    // the bias is an input present at every step
-    for (let bb = 0; bb < B; bb++) for (let j = 0; j < nOut; j++) grad.db[j] += G[bb * nOut + j];
-  }
+  const { B, nIn, nOut } = sh;
+  ops.threeFactorAccumulate(sig['pre.spike'] as Float32Array[], sig['post.v'] as Float32Array[], m, B, nIn, nOut, k, grad.dW, grad.db);
 }
 
 /**

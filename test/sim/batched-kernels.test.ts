@@ -102,7 +102,7 @@ test('registry: support matrix lists the ops and model kernel plans; a missing e
   const { getImpl, listFor } = await import('../../src/sim/backends/registry.js');
   const { NoImplementationError } = await import('../../src/errors.js');
   t.deepEqual(listFor('gpujs'), ['IF', 'Izhikevich', 'LIF', 'accumulateInput', 'backwardInput', 'lifStep', 'outerAccumulate', 'traceUpdate']);
-  t.deepEqual(listFor('cpu-js'), ['accumulateInput', 'adamStep', 'backwardInput', 'lifStep', 'normaliseRows', 'outerAccumulate', 'traceUpdate']);
+  t.deepEqual(listFor('cpu-js'), ['accumulateInput', 'adamStep', 'backwardInput', 'bpttLayerBackward', 'lifLayerForward', 'lifStep', 'normaliseRows', 'outerAccumulate', 'threeFactorAccumulate', 'traceUpdate']);
   t.is(getImpl('lifStep', 'cpu-js'), cpuOps.lifStep);
   t.throws(() => getImpl('LIF', 'gpujs', 'fixed'), { instanceOf: NoImplementationError, message: /LIF_gpujs_float/ });
 });

@@ -184,7 +184,8 @@ maybe("backend 'wasm-simd' by option and by FFSNN_BACKEND; 'auto' picks it witho
   const byOption = await createOps({ backend: 'wasm-simd' });
   t.is(byOption.info.chosen, 'wasm-simd');
   t.deepEqual({ ...byOption.backends }, {
-    accumulateInput: 'wasm-simd', outerAccumulate: 'wasm-simd', backwardInput: 'wasm-simd', lifStep: 'cpu-js', traceUpdate: 'cpu-js', adamStep: 'wasm-simd', normaliseRows: 'wasm-simd',
+    accumulateInput: 'wasm-simd', outerAccumulate: 'wasm-simd', backwardInput: 'wasm-simd', lifStep: 'wasm-simd', traceUpdate: 'wasm-simd', adamStep: 'wasm-simd', normaliseRows: 'wasm-simd',
+    lifLayerForward: 'wasm-simd', threeFactorAccumulate: 'wasm-simd', bpttLayerBackward: 'wasm-simd',
   });
   const asyncOps = await createAsyncOps({ backend: 'wasm-simd' });
   t.is(asyncOps.backends.outerAccumulate, 'wasm-simd');

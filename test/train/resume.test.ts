@@ -8,7 +8,8 @@ import { readCheckpoint, writeCheckpoint } from '../../src/io/checkpoint.js';
 import type { RunConfig } from '../../src/io/run-config.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { checkpointOf, resumeRun, runEpoch, startRun, type RunState } from '../../src/train/trainer.js';
-import { cpuOps } from '../../src/sim/batched/ops.js';
+import { cpuOps, type BatchedOps } from '../../src/sim/batched/ops.js';
+import { createWasmSimdOps, wasmSimdAvailable } from '../../src/sim/batched/wasm-ops.js';
 import { syntheticSplit } from './synthetic.js';
 
 const train = syntheticSplit(60, 1);
@@ -48,5 +49,37 @@ for (const over of [{ rule: 'faust', neuron: 'lif' }, { rule: 'ff', neuron: 'rat
     sameState(t, full, resumed);
     // and training did change the weights
     t.notDeepEqual(full.model.state.W[0], startRun(config(over)).model.state.W[0]);
+  });
+}
+
+const simdTest = wasmSimdAvailable() ? test : test.skip;
+for (const [rule, threads] of [['faust', 1], ['faust', 2], ['bp', 2]] as const) {
+  simdTest(`${rule}/lif on wasm-simd, ${threads} thread(s): resume after epoch 1 equals 2 uninterrupted epochs, bit for bit`, async (t) => {
+    const ops = () => createWasmSimdOps({ threads });
+    const opened: BatchedOps[] = [];
+    const epoch = (run: RunState) => {
+      const o = ops();
+      opened.push(o);
+      runEpoch(run, train, testSplit, o);
+      return o;
+    };
+    const over = { rule, neuron: 'lif' } as Partial<RunConfig>;
+    const full = startRun(config(over));
+    const o = epoch(full);
+    runEpoch(full, train, testSplit, o);
+    const part = startRun(config(over));
+    const o2 = epoch(part);
+    const file = join(mkdtempSync(join(tmpdir(), 'ffsnn-resume-')), 'checkpoint.ffsnn');
+    writeCheckpoint(file, checkpointOf(part, o2));
+    const resumed = resumeRun(readCheckpoint(file));
+    epoch(resumed);
+    sameState(t, full, resumed);
+    // the SIMD kernels ran (not a fallback) and the run matches the plain-JS one to float32 rounding
+    t.is(o.backends.threeFactorAccumulate, 'wasm-simd');
+    const plain = startRun(config(over));
+    runEpoch(plain, train, testSplit, cpuOps);
+    runEpoch(plain, train, testSplit, cpuOps);
+    t.true(Math.abs(plain.history[1].test_accuracy - full.history[1].test_accuracy) <= 0.1, `accuracy ${full.history[1].test_accuracy} vs plain JS ${plain.history[1].test_accuracy}`);
+    for (const x of opened) await x.release?.();
   });
 }

@@ -45,6 +45,8 @@ options:
   --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
   --ff-theta X                 FF goodness threshold (mean squared activity, default 1)
   --backend auto|cpu|gpu|webasm|gpujs-cpu|wasm-simd  batched-ops backend (default: FFSNN_BACKEND, else auto)
+  --threads N                  wasm-simd: cut each batch of spiking training across N threads (default 1;
+                               same seed and N give the same result; N changes float32 rounding only)
   --json                       print the final metrics as JSON instead of progress lines`;
 
 const OPTIONS = {
@@ -70,6 +72,7 @@ const OPTIONS = {
   positives: { type: 'string' },
   'ff-theta': { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -111,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
   let out: string;
   let data: Dataset | undefined;
   if (o.resume) {
-    const allowed = new Set(['resume', 'out', 'epochs', 'json', 'backend']);
+    const allowed = new Set(['resume', 'out', 'epochs', 'json', 'backend', 'threads']);
     const extra = Object.keys(o).filter((k) => !allowed.has(k));
     if (extra.length > 0) throw new ConfigError(`--resume takes its configuration from the checkpoint; remove --${extra[0]}`);
     if (!o.out) throw new ConfigError('--resume needs --out DIR (the run directory to continue)');
@@ -169,7 +172,8 @@ export async function run(argv: string[]): Promise<number> {
   const train = trainingSplit(state.config, data);
   mkdirSync(out, { recursive: true });
   writeJson(join(out, 'config.json'), state.config);
-  const ops = await createOps({ backend: o.backend });
+  const threads = numberOption('threads', o.threads, { integer: true, min: 1, max: 256 });
+  const ops = await createOps({ backend: o.backend, threads });
   const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
   while (state.epoch < state.config.epochs) {
     const m = runEpoch(state, train, data.test, ops, (p) => progress.update(p));

@@ -27,6 +27,9 @@ import {
   adamStep as cpuAdamStep,
   normaliseRows as cpuNormaliseRows,
   checkLen,
+  lifLayerForwardWith,
+  threeFactorAccumulateWith,
+  bpttLayerBackwardWith,
   type BatchedOps,
   type LifConstants,
   type OpName,
@@ -39,7 +42,7 @@ import {
   traceUpdateKernel,
 } from './kernels.js';
 
-for (const op of ['accumulateInput', 'outerAccumulate', 'backwardInput', 'lifStep', 'traceUpdate', 'adamStep', 'normaliseRows'] as const) {
+for (const op of Object.keys(cpuOps.backends) as OpName[]) {
   registerImpl(op, 'cpu-js', 'float', cpuOps[op]);
 }
 registerImpl('accumulateInput', 'gpujs', 'float', accumulateInputKernel);
@@ -51,6 +54,8 @@ registerImpl('traceUpdate', 'gpujs', 'float', traceUpdateKernel);
 export interface CreateOpsOptions {
   /** 'auto' | 'cpu' | 'gpu' | 'webasm' | 'gpujs-cpu' | 'wasm-simd' ('webgpu' too for createAsyncOps); default: env FFSNN_BACKEND, else 'auto'. */
   backend?: string;
+  /** wasm-simd: threads a batch of spiking training is cut across (default 1). */
+  threads?: number;
 }
 
 /** Batched ops plus what chose their backend, and a release hook for gpu.js resources. */
@@ -79,7 +84,10 @@ export interface AsyncOpsHandle {
 export async function createOps(opts: CreateOpsOptions = {}): Promise<OpsHandle> {
   const info = await backendInfo(opts.backend);
   if (info.chosen === 'cpu-js') return { ...cpuOps, info, dispose: async () => {} };
-  if (info.chosen === 'wasm-simd') return { ...createWasmSimdOps(), info, dispose: async () => {} };
+  if (info.chosen === 'wasm-simd') {
+    const ops = createWasmSimdOps({ threads: opts.threads });
+    return { ...ops, info, dispose: async () => ops.release?.() };
+  }
   return new KernelOps(await GpuKernels.open(info.chosen), info) as unknown as OpsHandle;
 }
 
@@ -140,11 +148,22 @@ class KernelOps {
     this.info = info;
     const m = info.chosen;
     // gpu.js has no Adam or row-normalisation kernel: both are elementwise, and stay in plain JS
-    this.backends = { accumulateInput: m, outerAccumulate: m, backwardInput: m, lifStep: m, traceUpdate: m, adamStep: 'cpu-js', normaliseRows: 'cpu-js' };
+    this.backends = { accumulateInput: m, outerAccumulate: m, backwardInput: m, lifStep: m, traceUpdate: m, adamStep: 'cpu-js', normaliseRows: 'cpu-js' } as Record<OpName, string>;
+    // the whole-layer loops are composed of this object's products and LIF step: they report theirs
+    const self = this.backends;
+    Object.defineProperties(self, {
+      lifLayerForward: { get: () => self.lifStep, enumerable: true },
+      threeFactorAccumulate: { get: () => self.outerAccumulate, enumerable: true },
+      bpttLayerBackward: { get: () => self.outerAccumulate, enumerable: true },
+    });
   }
 
   adamStep = cpuAdamStep;
   normaliseRows = cpuNormaliseRows;
+  // synchronous gpu.js modes only (createOps); createAsyncOps exposes the primitive ops
+  lifLayerForward: BatchedOps['lifLayerForward'] = (...a) => lifLayerForwardWith(this as unknown as BatchedOps, ...a);
+  threeFactorAccumulate: BatchedOps['threeFactorAccumulate'] = (...a) => threeFactorAccumulateWith(this as unknown as BatchedOps, ...a);
+  bpttLayerBackward: BatchedOps['bpttLayerBackward'] = (...a) => bpttLayerBackwardWith(this as unknown as BatchedOps, ...a);
 
   private run(op: OpName, key: string, fn: KernelFunction, size: number, argumentTypes: Record<string, string>, constants: Record<string, number>, args: unknown[]): Float32Array | PromiseLike<Float32Array> {
     const k: IKernelRunShortcut = this.gk.kernel(`${op}:${key}`, fn, { output: [size], argumentTypes, constants } as never);

@@ -21,7 +21,10 @@ import { invalidParam } from '../../errors.js';
 import { stepsOf } from '../../neurons/spec.js';
 
 /** The ops a batched backend provides. */
-export type OpName = 'accumulateInput' | 'outerAccumulate' | 'backwardInput' | 'lifStep' | 'traceUpdate' | 'adamStep' | 'normaliseRows';
+export type OpName =
+  | 'accumulateInput' | 'outerAccumulate' | 'backwardInput' | 'lifStep' | 'traceUpdate' | 'adamStep' | 'normaliseRows'
+  // whole-layer loops of spiking training (one call per layer and batch instead of one per step)
+  | 'lifLayerForward' | 'threeFactorAccumulate' | 'bpttLayerBackward';
 
 /**
  * What ran an op: 'cpu-js' is the plain-JavaScript path of this file; any other value is the
@@ -40,12 +43,19 @@ export interface BatchedOps {
   traceUpdate: typeof traceUpdate;
   adamStep: typeof adamStep;
   normaliseRows: typeof normaliseRows;
+  lifLayerForward: typeof lifLayerForward;
+  threeFactorAccumulate: typeof threeFactorAccumulate;
+  bpttLayerBackward: typeof bpttLayerBackward;
   /**
    * Where a backend keeps its own memory (wasm-simd): a copy of `a` in it, which later calls use in
    * place instead of copying (the same array when already adopted). Absent where ops read the
    * caller's arrays directly.
    */
   adopt?: (a: Float32Array) => Float32Array;
+  /** Threads the whole-layer spiking ops cut a batch across (wasm-simd; absent: 1). */
+  threads?: number;
+  /** Stops the ops' worker threads, if any. */
+  release?: () => Promise<void>;
 }
 
 // Scratch for the gathered nonzeros of one row; grown on demand, shared by the (synchronous) ops.
@@ -494,6 +504,166 @@ export function adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: F
   }
 }
 
+/** The products and the LIF step the whole-layer loops below are composed of. */
+export type LayerParts = Pick<BatchedOps, 'accumulateInput' | 'outerAccumulate' | 'backwardInput' | 'lifStep'>;
+
+/** What one LIF layer's forward pass yields (see `lifLayerForward`). */
+export interface LifLayerResult {
+  /** 0/1 spikes per step, [T] x [B][nOut]. */
+  spikes: Float32Array[];
+  /** Surrogate derivative per step, [T] x [B][nOut] (empty when not recorded). */
+  psi: Float32Array[];
+  /** Layer output h = sum_t w_t s(t), [B][nOut]. */
+  h: Float32Array;
+  spikeCount: number;
+}
+
+/**
+ * T steps of one CUBA LIF layer of B copies from rest (single current, no inhibitory input):
+ *
+ *   iExc += bias;  iExc += frames[t] W;  lifStep (spikes[t], psi[t]);  h += wt[t] * spikes[t]
+ *
+ * @param frames input activity per step, [T] x [B][nIn] (T = frames.length)
+ * @param W      weights, pre-major [nIn][nOut];  bias: [nOut]
+ * @param wt     weight of each step in the layer output h (length >= T)
+ * @param record keep the surrogate derivative psi of every step
+ */
+export function lifLayerForward(
+  c: LifConstants, frames: Float32Array[], B: number, nIn: number, W: Float32Array, nOut: number,
+  bias: Float32Array, wt: ArrayLike<number>, record: boolean,
+): LifLayerResult {
+  return lifLayerForwardWith(cpuOps, c, frames, B, nIn, W, nOut, bias, wt, record);
+}
+
+/** `lifLayerForward` on the given products and LIF step (the kernel paths reuse it with theirs). */
+export function lifLayerForwardWith(
+  ops: LayerParts, c: LifConstants, frames: Float32Array[], B: number, nIn: number, W: Float32Array, nOut: number,
+  bias: Float32Array, wt: ArrayLike<number>, record: boolean,
+): LifLayerResult {
+  checkLayer('lifLayerForward', frames, B * nIn, wt);
+  checkLen('lifLayerForward', 'bias', bias, nOut);
+  const len = B * nOut;
+  const v = new Float32Array(len), iExc = new Float32Array(len), ref = new Float32Array(len), h = new Float32Array(len);
+  const spikes: Float32Array[] = [], psi: Float32Array[] = [];
+  let spikeCount = 0;
+  for (let t = 0; t < frames.length; t++) {
+    for (let b = 0; b < B; b++) for (let j = 0, o = b * nOut; j < nOut; j++) iExc[o + j] += bias[j];
+    ops.accumulateInput(frames[t], B, nIn, W, nOut, iExc);
+    const s = new Float32Array(len);
+    const p = record ? new Float32Array(len) : null;
+    spikeCount += ops.lifStep(c, v, iExc, null, ref, s, p);
+    const w = wt[t];
+    for (let i = 0; i < len; i++) if (s[i] !== 0) h[i] += w;
+    spikes.push(s);
+    if (p) psi.push(p);
+  }
+  return { spikes, psi, h, spikeCount };
+}
+
+/** Constants of the backward filters: membrane and current decay per step, current-to-voltage gain, step weights. */
+export interface FilterKernel {
+  aMem: number;
+  aSyn: number;
+  kSyn: number;
+  /** w_t of the layer output. */
+  w: ArrayLike<number>;
+}
+
+/**
+ * The three-factor update of one spiking layer (derivation in plasticity/three-factor.ts):
+ * backwards in time,
+ *
+ *   f1 = f1 aMem + w_t psi(t);  f2 = f2 aSyn + f1;  G = m kSyn f2;  dW += pre(t)^T G;  db += sum_b G
+ *
+ * @param pre presynaptic spikes per step, [T] x [B][nIn];  psi: surrogate per step, [T] x [B][nOut]
+ * @param m   per-sample third factor [B][nOut]
+ */
+export function threeFactorAccumulate(
+  pre: Float32Array[], psi: Float32Array[], m: Float32Array, B: number, nIn: number, nOut: number,
+  k: FilterKernel, dW: Float32Array, db: Float32Array,
+): void {
+  threeFactorAccumulateWith(cpuOps, pre, psi, m, B, nIn, nOut, k, dW, db);
+}
+
+export function threeFactorAccumulateWith(
+  ops: LayerParts, pre: Float32Array[], psi: Float32Array[], m: Float32Array, B: number, nIn: number, nOut: number,
+  k: FilterKernel, dW: Float32Array, db: Float32Array,
+): void {
+  const len = B * nOut;
+  checkLayer('threeFactorAccumulate', pre, B * nIn, k.w);
+  checkFrames('threeFactorAccumulate', 'psi', psi, pre.length, len);
+  checkLen('threeFactorAccumulate', 'm', m, len);
+  checkLen('threeFactorAccumulate', 'db', db, nOut);
+  const f1 = new Float32Array(len), f2 = new Float32Array(len), G = new Float32Array(len);
+  for (let t = pre.length - 1; t >= 0; t--) {
+    const p = psi[t];
+    const wt = k.w[t];
+    for (let i = 0; i < len; i++) {
+      f1[i] = f1[i] * k.aMem + wt * p[i];
+      f2[i] = f2[i] * k.aSyn + f1[i];
+      G[i] = m[i] * k.kSyn * f2[i];
+    }
+    ops.outerAccumulate(pre[t], G, B, nIn, nOut, dW, 1);
+    // the bias is an input present at every step
+    for (let b = 0; b < B; b++) for (let j = 0; j < nOut; j++) db[j] += G[b * nOut + j];
+  }
+}
+
+/**
+ * One layer of surrogate-gradient BPTT through T CUBA LIF steps (derivation in plasticity/bp.ts),
+ * backwards in time:
+ *
+ *   dv = dS(t) psi(t) + aMem (1 - s(t)) dv;  dc = kSyn dv + aSyn dc
+ *   dW += inSpikes(t)^T dc;  db += sum_b dc;  dSin(t) = dc W^T
+ *
+ * @returns dL/d(input spikes) per step, [T] x [B][nIn], when `inputGrad`; else null
+ */
+export function bpttLayerBackward(
+  inSpikes: Float32Array[], spikes: Float32Array[], psi: Float32Array[], dS: Float32Array[], B: number, nIn: number, nOut: number,
+  k: FilterKernel, W: Float32Array, dW: Float32Array, db: Float32Array, inputGrad: boolean,
+): Float32Array[] | null {
+  return bpttLayerBackwardWith(cpuOps, inSpikes, spikes, psi, dS, B, nIn, nOut, k, W, dW, db, inputGrad);
+}
+
+export function bpttLayerBackwardWith(
+  ops: LayerParts, inSpikes: Float32Array[], spikes: Float32Array[], psi: Float32Array[], dS: Float32Array[], B: number, nIn: number, nOut: number,
+  k: FilterKernel, W: Float32Array, dW: Float32Array, db: Float32Array, inputGrad: boolean,
+): Float32Array[] | null {
+  const len = B * nOut, T = inSpikes.length;
+  checkLayer('bpttLayerBackward', inSpikes, B * nIn, k.w);
+  for (const [name, a] of [['spikes', spikes], ['psi', psi], ['dS', dS]] as const) checkFrames('bpttLayerBackward', name, a, T, len);
+  checkLen('bpttLayerBackward', 'db', db, nOut);
+  const dv = new Float32Array(len); // dL/dv(t+1) carried back
+  const dc = new Float32Array(len);
+  const dSin: Float32Array[] = [];
+  for (let t = T - 1; t >= 0; t--) {
+    const s = spikes[t], p = psi[t], ds = dS[t];
+    for (let i = 0; i < len; i++) {
+      dv[i] = ds[i] * p[i] + k.aMem * (1 - s[i]) * dv[i];
+      dc[i] = k.kSyn * dv[i] + k.aSyn * dc[i];
+    }
+    ops.outerAccumulate(inSpikes[t], dc, B, nIn, nOut, dW, 1);
+    for (let b = 0; b < B; b++) for (let j = 0; j < nOut; j++) db[j] += dc[b * nOut + j];
+    if (inputGrad) {
+      const g = new Float32Array(B * nIn);
+      ops.backwardInput(dc, B, nOut, W, nIn, g);
+      dSin[t] = g;
+    }
+  }
+  return inputGrad ? dSin : null;
+}
+
+function checkFrames(op: string, name: string, frames: Float32Array[], T: number, n: number): void {
+  if (!Array.isArray(frames) || frames.length !== T) throw invalidParam(op, name, Array.isArray(frames) ? `${frames.length} frames` : frames, `${T} frames (one per step)`);
+  for (const f of frames) checkLen(op, name, f, n);
+}
+
+/** Frames [T] x [n], and step weights for each of them. */
+function checkLayer(op: string, frames: Float32Array[], n: number, wt: ArrayLike<number>): void {
+  checkFrames(op, 'frames', frames, Array.isArray(frames) ? frames.length : 0, n);
+  if (wt.length < frames.length) throw invalidParam(op, 'w', `${wt.length} step weights`, `at least ${frames.length} (one per step)`);
+}
+
 export const cpuOps: BatchedOps = {
   backends: {
     accumulateInput: 'cpu-js',
@@ -503,6 +673,9 @@ export const cpuOps: BatchedOps = {
     traceUpdate: 'cpu-js',
     adamStep: 'cpu-js',
     normaliseRows: 'cpu-js',
+    lifLayerForward: 'cpu-js',
+    threeFactorAccumulate: 'cpu-js',
+    bpttLayerBackward: 'cpu-js',
   },
   accumulateInput,
   outerAccumulate,
@@ -511,4 +684,7 @@ export const cpuOps: BatchedOps = {
   traceUpdate,
   adamStep,
   normaliseRows,
+  lifLayerForward,
+  threeFactorAccumulate,
+  bpttLayerBackward,
 };

@@ -19,7 +19,26 @@
  */
 import { BackendUnavailableError, MemoryLimitError, invalidParam } from '../../errors.js';
 import { F32, I32, V128, op, simdAvailable, wasmModule } from '../../neurons/wasm.js';
-import { checkLen, lifStep, traceUpdate, type AdamConstants, type BatchedOps } from './ops.js';
+import { instantiateKernel, wasmModule as compiledWasm } from '../../wasm-module.js';
+import { SlicePool, sliceStart, type SliceJob } from './slice-pool.js';
+import {
+  checkLen, lifLayerForward as cpuLifLayerForward, threeFactorAccumulate as cpuThreeFactor, bpttLayerBackward as cpuBptt,
+  type AdamConstants, type BatchedOps, type FilterKernel, type LifConstants, type LifLayerResult,
+} from './ops.js';
+
+/** Exports of spiking.wasm (AssemblyScript, ./spiking.as.ts); addresses are byte offsets. */
+interface SpikingKernels {
+  set_lif(aMem: number, aExc: number, aInh: number, kExc: number, kInh: number, vRest: number, vReset: number, vTh: number, refSteps: number, psiBeta: number): void;
+  lif_step(len: number, v: number, iExc: number, iInh: number, ref: number, spikes: number, psi: number): number;
+  trace_update(len: number, x: number, s: number, decay: number): void;
+  lif_layer(frames: number, T: number, B: number, nIn: number, w: number, bias: number, nOut: number, rowB: number,
+    v: number, iExc: number, ref: number, h: number, spikes: number, psi: number, wt: number, rows: number, vals: number): number;
+  three_factor(pre: number, T: number, B: number, nIn: number, psi: number, m: number, nOut: number, rowB: number,
+    dW: number, db: number, f1: number, f2: number, G: number, wt: number, rows: number, vals: number, aMem: number, aSyn: number, kSyn: number): void;
+  bptt_layer(inSp: number, T: number, B: number, nIn: number, spikes: number, psi: number, dS: number, nOut: number, rowB: number,
+    w: number, dW: number, db: number, dv: number, dc: number, dSin: number, rows: number, vals: number, aMem: number, aSyn: number, kSyn: number): void;
+}
+const SPIKING_WASM = new URL('./spiking.wasm', import.meta.url);
 
 const get = op.localGet;
 const set = op.localSet;
@@ -275,6 +294,15 @@ function regions(...bytes: number[]): { at: number[]; end: number } {
   return { at, end: next };
 }
 
+/** Whether frames is T arrays of at least n floats each (the plain ops throw the precise error). */
+function checkedFrames(frames: Float32Array[], T: number, n: number): boolean {
+  return Array.isArray(frames) && frames.length === T && frames.every((f) => f instanceof Float32Array && f.length >= n);
+}
+
+function checkedLayer(frames: Float32Array[], n: number, wt: ArrayLike<number>): boolean {
+  return Array.isArray(frames) && checkedFrames(frames, frames.length, n) && wt.length >= frames.length;
+}
+
 /** Rounds a row length up to whole f32x4 vectors. */
 const padded = (n: number) => (n + 3) & ~3;
 
@@ -294,6 +322,11 @@ class WasmSimdKernels {
   private readonly poison: (g: number, nBytes: number) => number;
   private readonly normRows: (src: number, dst: number, B: number, rowB: number, k: number, norms: number) => void;
   private readonly adam: (p: number, g: number, m: number, v: number, nBytes: number, b1: number, ob1: number, b2: number, ob2: number, a: number, sc2: number, eps: number) => void;
+  /** The AssemblyScript kernels of spiking training, on the same memory. */
+  private readonly sk: SpikingKernels;
+  /** Threads a batch is cut across (./slice-pool.ts); 1: all on the calling thread. */
+  readonly threads: number;
+  readonly pool: SlicePool | null;
   f32: Float32Array;
   i32: Int32Array;
   /** Bytes in use (adopted arrays and scratch areas). */
@@ -303,7 +336,7 @@ class WasmSimdKernels {
   /** Arrays made by `adopt`: in this memory, 16-byte aligned, zero-padded to whole f32x4 vectors. */
   private readonly adopted = new WeakSet<Float32Array>();
 
-  constructor(mod: WebAssembly.Module) {
+  constructor(mod: WebAssembly.Module, threads = 1) {
     this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const ex = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports;
     this.addRows = ex.add_rows as WasmSimdKernels['addRows'];
@@ -313,6 +346,9 @@ class WasmSimdKernels {
     this.poison = ex.poison as WasmSimdKernels['poison'];
     this.normRows = ex.norm_rows as WasmSimdKernels['normRows'];
     this.adam = ex.adam as WasmSimdKernels['adam'];
+    this.sk = instantiateKernel<SpikingKernels>(SPIKING_WASM, this.memory);
+    this.threads = threads;
+    this.pool = threads > 1 ? new SlicePool(threads, compiledWasm(SPIKING_WASM), this.memory) : null;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
@@ -473,34 +509,294 @@ class WasmSimdKernels {
     this.adam(at[0], at[1], at[2], at[3], 4 * P, k.b1, 1 - k.b1, k.b2, 1 - k.b2, k.a, k.sc2, k.eps);
     if (!inPlace) for (const i of [0, 2, 3]) arrays[i].set(this.f32.subarray(at[i] / 4, at[i] / 4 + n));
   };
+
+  /** Copies T frames of n floats each to consecutive floats from byte `at`. */
+  private putFrames(frames: Float32Array[], n: number, at: number): void {
+    for (let t = 0; t < frames.length; t++) this.f32.set(frames[t].subarray(0, n), at / 4 + t * n);
+  }
+
+  /** Copies T frames of B padded rows (P floats) from byte `at` into fresh [B][n] arrays. */
+  private getFrames(T: number, B: number, n: number, P: number, at: number): Float32Array[] {
+    return Array.from({ length: T }, (_, t) => {
+      const f = new Float32Array(B * n);
+      this.getRows(f, B, n, P, at / 4 + t * B * P);
+      return f;
+    });
+  }
+
+  /** Byte offset of W ([nIn][P]) in this memory: in place when adopted, else copied to `scratchAt`. */
+  private weightsAt(W: Float32Array, nIn: number, nOut: number, P: number, scratchAt: number): number {
+    const placed = P === nOut ? this.placeOf(W) : -1;
+    if (placed >= 0) return placed;
+    this.putRows(W, nIn, nOut, P, scratchAt / 4);
+    return scratchAt;
+  }
+
+  private setLif(c: LifConstants): void {
+    this.sk.set_lif(c.aMem, c.aExc, c.aInh, c.kExc, c.kInh, c.vRest, c.vReset, c.vTh, c.refSteps, c.psiBeta);
+  }
+
+  lifStep = (c: LifConstants, v: Float32Array, iExc: Float32Array, iInh: Float32Array | null, ref: Float32Array, spikes: Float32Array, psi: Float32Array | null): number => {
+    const len = v.length;
+    checkLen('lifStep', 'iExc', iExc, len);
+    checkLen('lifStep', 'ref', ref, len);
+    checkLen('lifStep', 'spikes', spikes, len);
+    if (iInh) checkLen('lifStep', 'iInh', iInh, len);
+    if (psi) checkLen('lifStep', 'psi', psi, len);
+    if (len === 0) return 0;
+    const at = this.scratch('lifStep', 4 * len, 4 * len, 4 * len, 4 * len, 4 * len, 4 * len);
+    const ins: [Float32Array | null, number][] = [[v, at[0]], [iExc, at[1]], [iInh, at[2]], [ref, at[3]]];
+    for (const [a, o] of ins) if (a) this.f32.set(a.subarray(0, len), o / 4);
+    this.setLif(c);
+    const n = this.sk.lif_step(len, at[0], at[1], iInh ? at[2] : 0, at[3], at[4], psi ? at[5] : 0);
+    const outs: [Float32Array | null, number][] = [...ins, [spikes, at[4]], [psi, at[5]]];
+    for (const [a, o] of outs) if (a) a.set(this.f32.subarray(o / 4, o / 4 + len));
+    return n;
+  };
+
+  traceUpdate = (x: Float32Array, s: Float32Array, decay: number): void => {
+    checkLen('traceUpdate', 's', s, x.length);
+    if (!Number.isFinite(decay) || decay < 0 || decay > 1) throw invalidParam('traceUpdate', 'decay', decay, 'a number in [0, 1]');
+    const len = x.length;
+    if (len === 0) return;
+    const [xAt, sAt] = this.scratch('traceUpdate', 4 * len, 4 * len);
+    this.f32.set(x, xAt / 4);
+    this.f32.set(s.subarray(0, len), sAt / 4);
+    this.sk.trace_update(len, xAt, sAt, decay);
+    x.set(this.f32.subarray(xAt / 4, xAt / 4 + len));
+  };
+
+  /** Where dW ([nIn][P]) and db (P) are used in place (adopted, rows unpadded), else -1. */
+  private gradientsAt(dW: Float32Array, db: Float32Array, nIn: number, nOut: number, P: number): { dW: number; db: number } {
+    return { dW: P === nOut ? this.placeOf(dW) : -1, db: this.placeOf(db) };
+  }
+
+  /** Byte offsets of the gradients the kernel accumulates into: in place, or copies at the scratch offsets. */
+  private putGradients(at: { dW: number; db: number }, dW: Float32Array, db: Float32Array, nIn: number, nOut: number, P: number, dwAt: number, dbAt: number): { dW: number; db: number } {
+    if (at.dW < 0) this.putRows(dW, nIn, nOut, P, dwAt / 4);
+    if (at.db < 0) this.putRow(db, 0, nOut, P, dbAt / 4);
+    return { dW: at.dW >= 0 ? at.dW : dwAt, db: at.db >= 0 ? at.db : dbAt };
+  }
+
+  private getGradients(at: { dW: number; db: number }, used: { dW: number; db: number }, dW: Float32Array, db: Float32Array, nIn: number, nOut: number, P: number): void {
+    if (at.dW < 0) this.getRows(dW, nIn, nOut, P, used.dW / 4);
+    if (at.db < 0) db.set(this.f32.subarray(used.db / 4, used.db / 4 + nOut));
+  }
+
+  /** Runs one kernel call per slice: slice 0 here, the others on the pool's workers. */
+  private runSlices(jobs: SliceJob[]): void {
+    const local = (j: SliceJob) => {
+      if (j.lif) this.sk.set_lif(...(j.lif as Parameters<SpikingKernels['set_lif']>));
+      (this.sk[j.kernel] as unknown as (...a: number[]) => unknown)(...j.args);
+    };
+    if (this.pool && jobs.length > 1) this.pool.run(jobs, local);
+    else for (const j of jobs) local(j);
+  }
+
+  /** Sample ranges [b0, b1) of the slices a batch of B is cut into (one per thread). */
+  private slices(B: number): [number, number][] {
+    const S = Math.min(this.threads, B);
+    return Array.from({ length: S }, (_, s) => [sliceStart(B, S, s), sliceStart(B, S, s + 1)]);
+  }
+
+  /** Copies rows [b0, b1) of every frame (rows of n floats) to consecutive floats from byte `at`. */
+  private putFrameRows(frames: Float32Array[], b0: number, b1: number, n: number, at: number): void {
+    const len = (b1 - b0) * n;
+    for (let t = 0; t < frames.length; t++) this.f32.set(frames[t].subarray(b0 * n, b1 * n), at / 4 + t * len);
+  }
+
+  /** Copies T frames of (b1 - b0) padded rows from byte `at` into rows [b0, b1) of `out` ([T] x [B][n]). */
+  private getFrameRows(out: Float32Array[], b0: number, b1: number, n: number, P: number, at: number): void {
+    for (let t = 0; t < out.length; t++) this.getRows(out[t].subarray(b0 * n, b1 * n), b1 - b0, n, P, at / 4 + t * (b1 - b0) * P);
+  }
+
+  /**
+   * Where each slice accumulates its weight and bias gradients: with one slice, dW and db
+   * themselves (in place, or copies); with several, zeroed partial sums that `reduceGradients`
+   * adds, in slice order, into dW and db.
+   */
+  private gradientTargets(dW: Float32Array, db: Float32Array, nIn: number, nOut: number, P: number, S: number) {
+    const rowB = 4 * P;
+    const grad = this.gradientsAt(dW, db, nIn, nOut, P);
+    /** Scratch bytes: dW and db per slice (none for one slice in place). */
+    const bytes = Array.from({ length: S }, () => [S === 1 && grad.dW >= 0 ? 0 : nIn * rowB, S === 1 && grad.db >= 0 ? 0 : rowB]).flat();
+    /** Binds the targets to the offsets the scratch call gave for `bytes`. */
+    const bind = (at: number[]) => {
+      const parts = Array.from({ length: S }, (_, s) => ({ dW: at[2 * s], db: at[2 * s + 1] }));
+      if (S === 1) parts[0] = this.putGradients(grad, dW, db, nIn, nOut, P, parts[0].dW, parts[0].db);
+      else for (const q of parts) this.f32.fill(0, q.dW / 4, q.dW / 4 + nIn * P), this.f32.fill(0, q.db / 4, q.db / 4 + P);
+      return { grad, parts };
+    };
+    return { bytes, bind };
+  }
+
+  private reduceGradients(t: { grad: { dW: number; db: number }; parts: { dW: number; db: number }[] }, dW: Float32Array, db: Float32Array, nIn: number, nOut: number, P: number): void {
+    if (t.parts.length === 1) {
+      this.getGradients(t.grad, t.parts[0], dW, db, nIn, nOut, P);
+      return;
+    }
+    // into the first partial, then into dW / db (in place, or copied back)
+    for (let s = 1; s < t.parts.length; s++) {
+      this.sk.trace_update(nIn * P, t.parts[0].dW, t.parts[s].dW, 1);
+      this.sk.trace_update(P, t.parts[0].db, t.parts[s].db, 1);
+    }
+    if (t.grad.dW >= 0) this.sk.trace_update(nIn * P, t.grad.dW, t.parts[0].dW, 1);
+    else for (let k = 0; k < nIn; k++) for (let j = 0, o = t.parts[0].dW / 4 + k * P; j < nOut; j++) dW[k * nOut + j] += this.f32[o + j];
+    if (t.grad.db >= 0) this.sk.trace_update(P, t.grad.db, t.parts[0].db, 1);
+    else for (let j = 0; j < nOut; j++) db[j] += this.f32[t.parts[0].db / 4 + j];
+  }
+
+  lifLayerForward = (
+    c: LifConstants, frames: Float32Array[], B: number, nIn: number, W: Float32Array, nOut: number,
+    bias: Float32Array, wt: ArrayLike<number>, record: boolean,
+  ): LifLayerResult => {
+    const T = frames.length;
+    // the plain op checks every argument (and handles empty shapes) without touching anything
+    if (B * nIn * nOut * T === 0 || !checkedLayer(frames, B * nIn, wt) || W.length < nIn * nOut || bias.length < nOut) {
+      return cpuLifLayerForward(c, frames, B, nIn, W, nOut, bias, wt, record);
+    }
+    const P = padded(nOut), rowB = 4 * P;
+    const biasPlaced = P === nOut && this.placeOf(bias) >= 0;
+    const sl = this.slices(B);
+    const [wAt, bAt, tAt, ...at] = this.scratch('lifLayerForward', P === nOut && this.placeOf(W) >= 0 ? 0 : nIn * rowB, biasPlaced ? 0 : rowB, 4 * T,
+      ...sl.flatMap(([b0, b1]) => {
+        const stateB = (b1 - b0) * rowB;
+        return [4 * T * (b1 - b0) * nIn, stateB, stateB, stateB, stateB, T * stateB, record ? T * stateB : 0, 4 * nIn, 4 * nIn];
+      }));
+    const w = this.weightsAt(W, nIn, nOut, P, wAt);
+    const b = biasPlaced ? bias.byteOffset : bAt;
+    if (!biasPlaced) this.putRow(bias, 0, nOut, P, bAt / 4);
+    for (let t = 0; t < T; t++) this.f32[tAt / 4 + t] = wt[t];
+    const lif = [c.aMem, c.aExc, c.aInh, c.kExc, c.kInh, c.vRest, c.vReset, c.vTh, c.refSteps, c.psiBeta];
+    const jobs = sl.map(([b0, b1], s) => {
+      const [fAt, vAt, iAt, rAt, hAt, sAt, pAt, rowsAt, valsAt] = at.slice(9 * s, 9 * s + 9);
+      this.putFrameRows(frames, b0, b1, nIn, fAt);
+      return { kernel: 'lif_layer' as const, lif, args: [fAt, T, b1 - b0, nIn, w, b, nOut, rowB, vAt, iAt, rAt, hAt, sAt, record ? pAt : 0, tAt, rowsAt, valsAt] };
+    });
+    this.runSlices(jobs);
+    let spikeCount = 0;
+    const h = new Float32Array(B * nOut);
+    const spikes = Array.from({ length: T }, () => new Float32Array(B * nOut));
+    const psi = record ? Array.from({ length: T }, () => new Float32Array(B * nOut)) : [];
+    sl.forEach(([b0, b1], s) => {
+      const [, , , , hAt, sAt, pAt] = at.slice(9 * s, 9 * s + 9);
+      this.getRows(h.subarray(b0 * nOut, b1 * nOut), b1 - b0, nOut, P, hAt / 4);
+      this.getFrameRows(spikes, b0, b1, nOut, P, sAt);
+      if (record) this.getFrameRows(psi, b0, b1, nOut, P, pAt);
+    });
+    for (let t = 0; t < T; t++) for (const x of spikes[t]) spikeCount += x;
+    return { spikes, psi, h, spikeCount };
+  };
+
+  threeFactorAccumulate = (
+    pre: Float32Array[], psi: Float32Array[], m: Float32Array, B: number, nIn: number, nOut: number,
+    k: FilterKernel, dW: Float32Array, db: Float32Array,
+  ): void => {
+    const T = pre.length, len = B * nOut;
+    const P = padded(nOut), rowB = 4 * P;
+    if (B * nIn * nOut * T === 0 || !checkedLayer(pre, B * nIn, k.w) || !checkedFrames(psi, T, len) || m.length < len || dW.length < nIn * nOut || db.length < nOut) {
+      cpuThreeFactor(pre, psi, m, B, nIn, nOut, k, dW, db);
+      return;
+    }
+    const sl = this.slices(B);
+    const gt = this.gradientTargets(dW, db, nIn, nOut, P, sl.length);
+    const [tAt, ...rest] = this.scratch('threeFactorAccumulate', 4 * T, ...gt.bytes, ...sl.flatMap(([b0, b1]) => {
+      const stateB = (b1 - b0) * rowB;
+      return [4 * T * (b1 - b0) * nIn, T * stateB, stateB, stateB, stateB, stateB, 4 * (b1 - b0), 4 * (b1 - b0)];
+    }));
+    const targets = gt.bind(rest.slice(0, gt.bytes.length));
+    const at = rest.slice(gt.bytes.length);
+    for (let t = 0; t < T; t++) this.f32[tAt / 4 + t] = k.w[t];
+    const jobs = sl.map(([b0, b1], s) => {
+      const [preAt, psiAt, mAt, f1, f2, G, rowsAt, valsAt] = at.slice(8 * s, 8 * s + 8);
+      const Bs = b1 - b0;
+      this.putFrameRows(pre, b0, b1, nIn, preAt);
+      for (let t = 0; t < T; t++) this.putRows(psi[t].subarray(b0 * nOut, b1 * nOut), Bs, nOut, P, psiAt / 4 + t * Bs * P);
+      this.putRows(m.subarray(b0 * nOut, b1 * nOut), Bs, nOut, P, mAt / 4);
+      const g = targets.parts[s];
+      return { kernel: 'three_factor' as const, args: [preAt, T, Bs, nIn, psiAt, mAt, nOut, rowB, g.dW, g.db, f1, f2, G, tAt, rowsAt, valsAt, k.aMem, k.aSyn, k.kSyn] };
+    });
+    this.runSlices(jobs);
+    this.reduceGradients(targets, dW, db, nIn, nOut, P);
+  };
+
+  bpttLayerBackward = (
+    inSpikes: Float32Array[], spikes: Float32Array[], psi: Float32Array[], dS: Float32Array[], B: number, nIn: number, nOut: number,
+    k: FilterKernel, W: Float32Array, dW: Float32Array, db: Float32Array, inputGrad: boolean,
+  ): Float32Array[] | null => {
+    const T = inSpikes.length, len = B * nOut;
+    const P = padded(nOut), rowB = 4 * P;
+    if (B * nIn * nOut * T === 0 || !checkedLayer(inSpikes, B * nIn, k.w) || ![spikes, psi, dS].every((f) => checkedFrames(f, T, len)) ||
+      W.length < nIn * nOut || dW.length < nIn * nOut || db.length < nOut) {
+      return cpuBptt(inSpikes, spikes, psi, dS, B, nIn, nOut, k, W, dW, db, inputGrad);
+    }
+    const sl = this.slices(B);
+    const gt = this.gradientTargets(dW, db, nIn, nOut, P, sl.length);
+    const [wAt, ...rest] = this.scratch('bpttLayerBackward', P === nOut && this.placeOf(W) >= 0 ? 0 : nIn * rowB, ...gt.bytes, ...sl.flatMap(([b0, b1]) => {
+      const Bs = b1 - b0, stateB = Bs * rowB;
+      return [4 * T * Bs * nIn, T * stateB, T * stateB, T * stateB, stateB, stateB, inputGrad ? 4 * T * Bs * nIn : 0, 4 * Bs, 4 * Bs];
+    }));
+    const targets = gt.bind(rest.slice(0, gt.bytes.length));
+    const at = rest.slice(gt.bytes.length);
+    const w = this.weightsAt(W, nIn, nOut, P, wAt);
+    const jobs = sl.map(([b0, b1], s) => {
+      const [inAt, sAt, pAt, dsAt, dv, dc, gAt, rowsAt, valsAt] = at.slice(9 * s, 9 * s + 9);
+      const Bs = b1 - b0;
+      this.putFrameRows(inSpikes, b0, b1, nIn, inAt);
+      for (const [f, a] of [[spikes, sAt], [psi, pAt], [dS, dsAt]] as const) {
+        for (let t = 0; t < T; t++) this.putRows(f[t].subarray(b0 * nOut, b1 * nOut), Bs, nOut, P, a / 4 + t * Bs * P);
+      }
+      const g = targets.parts[s];
+      return { kernel: 'bptt_layer' as const, args: [inAt, T, Bs, nIn, sAt, pAt, dsAt, nOut, rowB, w, g.dW, g.db, dv, dc, inputGrad ? gAt : 0, rowsAt, valsAt, k.aMem, k.aSyn, k.kSyn] };
+    });
+    this.runSlices(jobs);
+    this.reduceGradients(targets, dW, db, nIn, nOut, P);
+    if (!inputGrad) return null;
+    const out = Array.from({ length: T }, () => new Float32Array(B * nIn));
+    sl.forEach(([b0, b1], s) => this.getFrameRows(out, b0, b1, nIn, nIn, at[9 * s + 6]));
+    return out;
+  };
 }
 
 /**
- * A new set of 'wasm-simd' ops (own wasm memory). The products run in wasm; lifStep and
- * traceUpdate are the plain-JS ones.
+ * A new set of 'wasm-simd' ops (own wasm memory), every op in wasm. With `threads` > 1 the
+ * whole-layer spiking ops cut each batch across that many threads (./slice-pool.ts): the result
+ * depends on the thread count only through the order the per-slice gradients are summed in.
  * @throws BackendUnavailableError when this runtime has no WebAssembly SIMD.
  */
-export function createWasmSimdOps(): BatchedOps {
+export function createWasmSimdOps(opts: { threads?: number } = {}): BatchedOps {
   const mod = kernelModule();
   if (!mod) throw new BackendUnavailableError('wasm-simd', 'this runtime does not validate WebAssembly fixed-width SIMD');
-  const k = new WasmSimdKernels(mod);
+  const threads = opts.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw invalidParam('wasm-simd ops', 'threads', threads, 'an integer from 1 to 256');
+  const k = new WasmSimdKernels(mod, threads);
   return {
+    threads,
+    release: async () => {
+      await k.pool?.dispose();
+    },
     backends: {
       accumulateInput: 'wasm-simd',
       outerAccumulate: 'wasm-simd',
       backwardInput: 'wasm-simd',
-      lifStep: 'cpu-js',
-      traceUpdate: 'cpu-js',
+      lifStep: 'wasm-simd',
+      traceUpdate: 'wasm-simd',
       adamStep: 'wasm-simd',
       normaliseRows: 'wasm-simd',
+      lifLayerForward: 'wasm-simd',
+      threeFactorAccumulate: 'wasm-simd',
+      bpttLayerBackward: 'wasm-simd',
     },
     accumulateInput: k.accumulateInput,
     outerAccumulate: k.outerAccumulate,
     backwardInput: k.backwardInput,
-    lifStep,
-    traceUpdate,
+    lifStep: k.lifStep,
+    traceUpdate: k.traceUpdate,
     adamStep: k.adamStep,
     normaliseRows: k.normaliseRows,
+    lifLayerForward: k.lifLayerForward,
+    threeFactorAccumulate: k.threeFactorAccumulate,
+    bpttLayerBackward: k.bpttLayerBackward,
     adopt: k.adopt,
   };
 }

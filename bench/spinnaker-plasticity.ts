@@ -108,6 +108,8 @@ console.log(`\npair STDP (additive) per learning sample: ${(c.preSpikes / S).toF
   `${(c.synapseUpdates / S).toFixed(0)} synapse updates, ${(c.postEventsApplied / c.synapseUpdates).toFixed(3)} post spikes replayed per update`);
 console.log(`  per sample: ${fmt(sw, S)}; energy ${energy({ ...sw, cycles: sw.cycles / S })}`);
 console.log(`  per update (averaged over the run): ${fmt(sw, c.synapseUpdates)}`);
+const cores = Math.ceil(N_OUT / 256);
+console.log(`  at 200 MHz on ${cores} cores (256 neurons each): ${((sw.cycles / S / cores / 200e6) * 1e3).toFixed(2)} ms of ARM time per sample, vs ${T} ms of real time`);
 
 const tw = threeFactorWork(tf.counts, N_IN);
 const tc = tf.counts;
@@ -115,6 +117,5 @@ console.log(`\nthree-factor per learning sample: ${(tc.tagRows / S).toFixed(1)} 
   `${(tc.tagUpdates / S).toFixed(0)} tag updates, ${(tc.weightUpdates / S).toFixed(0)} weight updates, ${N_OUT} third factors (computed on the post neurons' core, no packets)`);
 console.log(`  tags per sample:  ${fmt(tw.tag, S)}; energy ${energy({ ...tw.tag, cycles: tw.tag.cycles / S })}`);
 console.log(`  apply per sample: ${fmt(tw.apply, S)}; energy ${energy({ ...tw.apply, cycles: tw.apply.cycles / S })}`);
-const cores = Math.ceil(N_OUT / 256);
 console.log(`  at 200 MHz on ${cores} cores (256 neurons each): ${((tw.tag.cycles + tw.apply.cycles) / S / cores / 200e6 * 1e3).toFixed(2)} ms of ARM time per sample for learning, vs ${T} ms of real time`);
 console.log(`\nmodel speed here (JS, shared 2-core machine): pair STDP ${stdpMs.toFixed(1)} ms / sample, three-factor ${tfMs.toFixed(1)} ms / sample`);

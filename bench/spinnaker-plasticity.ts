@@ -61,6 +61,69 @@ for (let s = 0; s < S; s++)
   }
 const stdpMs = (performance.now() - t0) / S;
 
+/**
+ * The same rule in float64 with an unlimited post history and real-valued weights (no LUT, no
+ * int16 traces, no 16-bit weights), same deferred order: the yardstick for the chip's arithmetic.
+ */
+function floatPairStdp(): Float64Array {
+  const tp = 20;
+  const tm = 20;
+  const wMax = 1;
+  const aP = 0.01 * wMax;
+  const aM = 0.012 * wMax;
+  const w = Float64Array.from(w0, (x) => (x * 2 ** 5) / 32768);
+  const preT = new Float64Array(N_IN);
+  const preR = new Float64Array(N_IN);
+  const postTimes: number[][] = Array.from({ length: N_OUT }, () => []);
+  const postO: number[][] = Array.from({ length: N_OUT }, () => []);
+  for (let s = 0; s < S; s++)
+    for (let t = 0; t < T; t++) {
+      const time = s * (T + 20) + t + 1;
+      for (let j = 0; j < N_OUT; j++)
+        if (posts[s][t][j]) {
+          const ts = postTimes[j];
+          const o = ts.length ? postO[j][ts.length - 1] * Math.exp(-(time - ts[ts.length - 1]) / tm) : 0;
+          ts.push(time);
+          postO[j].push(o + 1);
+        }
+      for (let i = 0; i < N_IN; i++) {
+        if (!inputs[s][t][i]) continue;
+        const last = preT[i];
+        const r = preR[i];
+        for (let j = 0; j < N_OUT; j++) {
+          const k = i * N_OUT + j;
+          const ts = postTimes[j];
+          let lastPost = -1;
+          for (let e = 0; e < ts.length; e++) {
+            if (ts[e] <= last) lastPost = e;
+            else if (ts[e] <= time) {
+              if (ts[e] > last) w[k] = Math.min(wMax, w[k] + aP * r * Math.exp(-(ts[e] - last) / tp));
+              lastPost = e;
+            }
+          }
+          if (lastPost >= 0) w[k] = Math.max(0, w[k] - aM * postO[j][lastPost] * Math.exp(-(time - ts[lastPost]) / tm));
+        }
+        preR[i] = r * Math.exp(-(time - last) / tp) + 1;
+        preT[i] = time;
+      }
+    }
+  return w;
+}
+const wf = floatPairStdp();
+let sumDiff = 0;
+let sumSigned = 0;
+let maxDiff = 0;
+let worstK = 0;
+let changed = 0;
+for (let k = 0; k < wf.length; k++) {
+  const signed = (stdp.realWeight(k) - wf[k]) / (2 ** 5 / 32768);
+  const d = Math.abs(signed);
+  sumDiff += d;
+  sumSigned += signed;
+  if (d > maxDiff) [maxDiff, worstK] = [d, k];
+  if (stdp.weights[k] !== w0[k]) changed++;
+}
+
 // three-factor: traces tau 10 ms, psi in (0, 1], m small, stochastic-free floor rounding
 const tf = new SpinnakerThreeFactor({ nPre: N_IN, nPost: N_OUT, weightShift: 4, weights: Int16Array.from({ length: N_IN * N_OUT }, () => rng.int(2000) - 1000) });
 const decay = expDecayLut(1, 10).values[1];
@@ -108,6 +171,10 @@ console.log(`\npair STDP (additive) per learning sample: ${(c.preSpikes / S).toF
   `${(c.synapseUpdates / S).toFixed(0)} synapse updates, ${(c.postEventsApplied / c.synapseUpdates).toFixed(3)} post spikes replayed per update`);
 console.log(`  per sample: ${fmt(sw, S)}; energy ${energy({ ...sw, cycles: sw.cycles / S })}`);
 console.log(`  per update (averaged over the run): ${fmt(sw, c.synapseUpdates)}`);
+console.log(`  chip vs float64 pair STDP after ${S} digits: ${changed} of ${wf.length} weights changed; |difference| mean ${(sumDiff / wf.length).toFixed(3)} LSB (signed mean ${(sumSigned / wf.length).toFixed(3)}), max ${maxDiff.toFixed(2)} LSB (LSB = 2^5 / 2^15 = ${(2 ** 5 / 32768).toFixed(6)} nA)`);
+console.log(`    worst synapse: pre ${Math.floor(worstK / N_OUT)} -> post ${worstK % N_OUT}, chip ${stdp.weights[worstK]} vs float ${(wf[worstK] * 1024).toFixed(1)} (from ${w0[worstK]})`);
+const cores = Math.ceil(N_OUT / 256);
+console.log(`  at 200 MHz on ${cores} cores (256 neurons each): ${((sw.cycles / S / cores / 200e6) * 1e3).toFixed(2)} ms of ARM time per sample, vs ${T} ms of real time`);
 
 const tw = threeFactorWork(tf.counts, N_IN);
 const tc = tf.counts;
@@ -115,6 +182,5 @@ console.log(`\nthree-factor per learning sample: ${(tc.tagRows / S).toFixed(1)} 
   `${(tc.tagUpdates / S).toFixed(0)} tag updates, ${(tc.weightUpdates / S).toFixed(0)} weight updates, ${N_OUT} third factors (computed on the post neurons' core, no packets)`);
 console.log(`  tags per sample:  ${fmt(tw.tag, S)}; energy ${energy({ ...tw.tag, cycles: tw.tag.cycles / S })}`);
 console.log(`  apply per sample: ${fmt(tw.apply, S)}; energy ${energy({ ...tw.apply, cycles: tw.apply.cycles / S })}`);
-const cores = Math.ceil(N_OUT / 256);
 console.log(`  at 200 MHz on ${cores} cores (256 neurons each): ${((tw.tag.cycles + tw.apply.cycles) / S / cores / 200e6 * 1e3).toFixed(2)} ms of ARM time per sample for learning, vs ${T} ms of real time`);
 console.log(`\nmodel speed here (JS, shared 2-core machine): pair STDP ${stdpMs.toFixed(1)} ms / sample, three-factor ${tfMs.toFixed(1)} ms / sample`);

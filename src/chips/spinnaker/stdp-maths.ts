@@ -32,18 +32,18 @@ export const smulbb = (a: number, b: number): number => ((a << 16) >> 16) * ((b 
 /** maths.h:134-138 `maths_fixed_mul16(a, b, 11)` = STDP_FIXED_MUL_16X16: SMULBB then an arithmetic shift. */
 export const fixedMul16 = (a: number, b: number): number => smulbb(a, b) >> STDP_FIXED_POINT;
 
-/** `accum * accum` on the ARM (mulsa3): floor(a * b / 2^15), wrapped to int32. */
+/**
+ * `accum * accum` on the ARM (mulsa3): floor(a * b / 2^15), wrapped to int32 (src/fixed's
+ * mulS1615 saturates instead, which the ARM code does not).
+ */
 export function mulAccum(a: number, b: number): number {
   const p = a * b;
   if (Math.abs(p) < 2 ** 53) return wrapInt32(Math.floor(p / 32768));
   return Number(BigInt.asIntN(32, (BigInt(a) * BigInt(b)) >> 15n));
 }
 
-/** int32 wrap of an integer held exactly in a double. */
-export function wrapInt32(x: number): number {
-  if (x >= -2147483648 && x <= 2147483647) return x;
-  return Number(BigInt.asIntN(32, BigInt(x)));
-}
+/** int32 wrap of an integer held exactly in a double (ToInt32 is exact modulo 2^32). */
+export const wrapInt32 = (x: number): number => x | 0;
 
 /** stdp_typedefs.h:47-49 `mul_accum_fixed(a, stdp_fixed)` = a * kbits(stdp_fixed << 4). */
 export const mulAccumFixed = (a: number, stdpFixed: number): number => mulAccum(a, stdpFixed << S1615_TO_STDP_RIGHT_SHIFT);

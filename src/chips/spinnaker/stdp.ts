@@ -170,9 +170,11 @@ export class SpinnakerStdp {
 
   /** synapse_dynamics_process_post_synaptic_event: a post spike of neuron j at `time` (time steps). */
   postSpike(j: number, time: number): void {
-    this.counts.postSpikes++;
+    if (!(j >= 0 && j < this.nPost && Number.isInteger(j))) throw invalidParam('SpinnakerStdp.postSpike', 'j', j, `a post index in 0..${this.nPost - 1}`);
     const base = j * MAX_POST_SYNAPTIC_EVENTS;
     const c = this.postCountMinusOne[j];
+    this.checkTime('postSpike', time, this.postTimes[base + c]);
+    this.counts.postSpikes++;
     const trace = this.timing === 'pair' ? this.addPostTrace(time, this.postTimes[base + c], this.postTraces[base + c]) : 0;
     // post_events_add (post_events.h:194-214): append, or drop the oldest real event (index 1).
     if (c < MAX_POST_SYNAPTIC_EVENTS - 1) {
@@ -194,6 +196,8 @@ export class SpinnakerStdp {
    * neuron i at `time` updates its pre trace, then every synapse of its row.
    */
   preSpike(i: number, time: number): void {
+    if (!(i >= 0 && i < this.nPre && Number.isInteger(i))) throw invalidParam('SpinnakerStdp.preSpike', 'i', i, `a pre index in 0..${this.nPre - 1}`);
+    this.checkTime('preSpike', time, this.preTime[i]);
     this.counts.preSpikes++;
     const lastTime = this.preTime[i];
     const lastTrace = this.preTrace[i];
@@ -202,6 +206,12 @@ export class SpinnakerStdp {
     this.preTrace[i] = newTrace;
     const row = i * this.nPost;
     for (let j = 0; j < this.nPost; j++) this.weights[row + j] = this.updateSynapse(time, lastTime, lastTrace, this.weights[row + j], j);
+  }
+
+  /** Spikes are played in time order (integer time steps from 0, as the chip's timer counts). */
+  private checkTime(what: string, time: number, last: number): void {
+    if (!(Number.isInteger(time) && time >= last && time <= 0xffffffff))
+      throw invalidParam(`SpinnakerStdp.${what}`, 'time', time, `an integer time step >= ${last} (the neuron's previous spike) and < 2^32`);
   }
 
   /** timing_pair_impl.h:89-105 timing_add_pre_spike: decay by LUT(tau+), add 1.0, store int16. */

@@ -63,12 +63,8 @@ export function toFixed16(x: number, fracBits = 11): number {
   return sat16(Math.round(x * 2 ** fracBits));
 }
 
-/** A real number in s16.15 (int32), rounded to nearest and saturated. */
-export function toS1615(x: number): number {
-  if (!Number.isFinite(x)) throw invalidParam('toS1615', 'x', x, 'a finite number');
-  const v = Math.round(x * 32768);
-  return v > 2147483647 ? 2147483647 : v < -2147483648 ? -2147483648 : v;
-}
+/** A real number in s16.15 (int32), rounded to nearest and saturated (for third factors). */
+export { toS1615 } from '../../fixed/fixed.js';
 
 /**
  * One step of int16 s4.11 pre traces: x <- sat16((x * decay) >> 11 + 2048 * spike), with `decay`

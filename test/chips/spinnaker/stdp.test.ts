@@ -109,6 +109,11 @@ test('fixed-point primitives: mulsa3 floors and wraps, S1615 rounds half to even
   t.is(lutDecay(153, lut), lut.values[153]);
   t.is(lutDecay(154, lut), 0);
   t.throws(() => expDecayLut(1, 0), { instanceOf: ConfigError, message: /tauMs/ });
+  const s = SpinnakerStdp.fromPyNN({ timing: 'pair', weight: 'additive', timestepMs: 1, tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: 0.01, wMin: 0, wMax: 1 }, { nPre: 2, nPost: 2, weightShift: 5 });
+  s.preSpike(0, 5);
+  t.throws(() => s.preSpike(0, 4), { instanceOf: ConfigError, message: /'time' = 4 .*>= 5/ });
+  t.throws(() => s.preSpike(2, 6), { message: /'i' = 2/ });
+  t.throws(() => s.postSpike(0, 1.5), { message: /'time' = 1.5/ });
   t.throws(() => new SpinnakerStdp({ timing: 'pair', weight: 'additive', nPre: 1, nPost: 1, lutPlus: lut, lutMinus: lut, region: weightRegion({ weight: 'additive', aPlus: 0.01, aMinus: 0.01, wMin: 0, wMax: 1 }), weightShift: 5, weights: [70000] }), {
     message: /weights\[0\]/,
   });

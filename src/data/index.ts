@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-/** Dataset selection from the command-line form `mnist-embedded | idx:DIR | cifar10:DIR`. */
+/** Dataset selection from the command-line form `mnist-embedded | idx:DIR | cifar10:DIR | folder:DIR`. */
 import { invalidParam } from '../errors.js';
 import { loadCifar10Dir } from './cifar10.js';
 import type { Dataset } from './dataset.js';
 import { loadIdxDir } from './idx.js';
+import { loadImageFolder } from './image-folder.js';
 import { loadEmbeddedMnist } from './mnist-embedded.js';
 
 export type { Dataset, Split } from './dataset.js';
@@ -13,5 +14,6 @@ export function loadDataset(spec: string, withTrain: boolean): Dataset {
   if (spec === 'mnist-embedded') return loadEmbeddedMnist();
   if (spec.startsWith('idx:') && spec.length > 4) return loadIdxDir(spec.slice(4), withTrain);
   if (spec.startsWith('cifar10:') && spec.length > 8) return loadCifar10Dir(spec.slice(8), withTrain);
-  throw invalidParam('dataset', '--dataset', spec, 'mnist-embedded, idx:DIR or cifar10:DIR');
+  if (spec.startsWith('folder:') && spec.length > 7) return loadImageFolder(spec.slice(7), withTrain);
+  throw invalidParam('dataset', '--dataset', spec, 'mnist-embedded, idx:DIR, cifar10:DIR or folder:DIR');
 }

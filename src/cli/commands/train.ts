@@ -25,7 +25,9 @@ MNIST split (8,000 train / 2,000 test).
 options:
   --rule faust|ff|bp|stdp      learning rule (default faust)
   --neuron lif|rate            spiking LIF or ReLU rate neurons (default lif)
-  --dataset SPEC               mnist-embedded | idx:DIR | cifar10:DIR (default mnist-embedded)
+  --dataset SPEC               mnist-embedded | idx:DIR (MNIST/Fashion-MNIST IDX, .gz or raw) |
+                               cifar10:DIR (binary batches) | folder:DIR (DIR/{train,test}/<class>/*.png|jpg)
+                               (default mnist-embedded)
   --epochs N                   epochs (default 10); with --resume, the new total
   --seed S                     run seed (default 1)
   --out DIR                    run directory (default runs/<rule>-<neuron>-s<seed>, then -2, -3, ...)
@@ -86,7 +88,7 @@ function writeJson(path: string, value: unknown): void {
   writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function metricsOf(run: RunState, trainSamples: number, testSamples: number, backend: Record<string, string>) {
+export function metricsOf(run: RunState, data: Dataset, trainSamples: number, backend: Record<string, string>) {
   const last = run.history[run.history.length - 1];
   // the paper's convergence measure: first epoch whose test accuracy reaches 95% of the final one
   const reach = last ? run.history.find((m) => m.test_accuracy >= 0.95 * last.test_accuracy)?.epoch ?? null : null;
@@ -94,8 +96,10 @@ export function metricsOf(run: RunState, trainSamples: number, testSamples: numb
     rule: run.config.rule,
     neuron: run.config.neuron,
     dataset: run.config.dataset,
+    dataset_checksums: data.checksums ?? null,
+    train_fraction: run.config.trainFraction,
     train_samples: trainSamples,
-    test_samples: testSamples,
+    test_samples: data.test.n,
     test_accuracy: last ? last.test_accuracy : null,
     epochs_to_95pct_of_final: reach,
     epochs: run.history,
@@ -174,11 +178,11 @@ export async function run(argv: string[]): Promise<number> {
   while (state.epoch < state.config.epochs) {
     const m = runEpoch(state, train, data.test, ops, (p) => progress.update(p));
     writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops));
-    writeJson(join(out, 'metrics.json'), metricsOf(state, train.n, data.test.n, { ...ops.backends }));
+    writeJson(join(out, 'metrics.json'), metricsOf(state, data, train.n, { ...ops.backends }));
     // reported once saved: a run killed after this line resumes from this epoch
     progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
   }
-  const metrics = metricsOf(state, train.n, data.test.n, { ...ops.backends });
+  const metrics = metricsOf(state, data, train.n, { ...ops.backends });
   await ops.dispose();
   if (o.json) console.log(JSON.stringify(metrics));
   else console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);

@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<Command>> = {
   map: () => import('./commands/map.js'),
   export: () => import('./commands/export.js'),
   import: () => import('./commands/import.js'),
+  sweep: () => import('./commands/sweep.js'),
+  worker: () => import('./commands/worker.js'),
 };
 
 const USAGE = `usage: ffsnn <command> [options]
@@ -28,6 +30,8 @@ commands:
   map        map a checkpoint onto a hardware profile
   export     export a checkpoint (nir, lava, pynn, bundle)
   import     import a NIR file
+  sweep      run a grid of training runs (local pool, Slurm array or Redis queue) and summarise it
+  worker     run sweep cells from a Redis queue (filled by 'ffsnn sweep --queue')
 
 Run 'ffsnn <command> --help' for a command's options.`;
 

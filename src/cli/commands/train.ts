@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../../atomic.js';
 import { ConfigError } from '../../errors.js';
-import { loadDataset, type Dataset } from '../../data/index.js';
+import { checkDatasetSpec, loadDataset, type Dataset } from '../../data/index.js';
 import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
@@ -108,6 +108,55 @@ export function metricsOf(run: RunState, data: Dataset, trainSamples: number, ba
   };
 }
 
+type TrainOptions = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
+
+/** The configuration the flags ask for, before the dataset fixes the input size and classes. */
+function partialConfig(o: TrainOptions): Partial<RunConfig> {
+  const partial: Partial<RunConfig> = {};
+  if (o.rule !== undefined) partial.rule = o.rule as RunConfig['rule'];
+  if (o.neuron !== undefined) partial.neuron = o.neuron as RunConfig['neuron'];
+  if (o.dataset !== undefined) partial.dataset = o.dataset;
+  const epochs = numberOption('epochs', o.epochs, { integer: true, min: 1 });
+  if (epochs !== undefined) partial.epochs = epochs;
+  const seed = numberOption('seed', o.seed, { integer: true, min: 0, max: 0xffffffff });
+  if (seed !== undefined) partial.seed = seed;
+  const batch = numberOption('batch', o.batch, { integer: true, min: 1 });
+  if (batch !== undefined) partial.batch = batch;
+  const lr = numberOption('lr', o.lr, { exclusiveMin: 0 });
+  if (lr !== undefined) partial.lr = lr;
+  if (o.optimizer !== undefined) partial.optimizer = o.optimizer as RunConfig['optimizer'];
+  if (o['lr-schedule'] !== undefined) partial.lrSchedule = o['lr-schedule'] as RunConfig['lrSchedule'];
+  const frac = numberOption('train-fraction', o['train-fraction'], { exclusiveMin: 0, max: 1 });
+  if (frac !== undefined) partial.trainFraction = frac;
+  const steps = numberOption('steps', o.steps, { integer: true, min: 2 });
+  if (steps !== undefined) partial.steps = steps;
+  if (o.encoding !== undefined) partial.encoding = o.encoding as RunConfig['encoding'];
+  const rate = numberOption('input-rate', o['input-rate'], { exclusiveMin: 0, max: 1 });
+  if (rate !== undefined) partial.inputRate = rate;
+  if (o.activity !== undefined) partial.activity = o.activity as RunConfig['activity'];
+  const initScale = numberOption('init-scale', o['init-scale'], { exclusiveMin: 0 });
+  if (initScale !== undefined) partial.initScale = initScale;
+  const temp = numberOption('temperature', o.temperature, { exclusiveMin: 0 });
+  if (temp !== undefined) partial.temperature = temp;
+  if (o.positives !== undefined) partial.positives = o.positives as RunConfig['positives'];
+  const theta = numberOption('ff-theta', o['ff-theta'], { exclusiveMin: 0 });
+  if (theta !== undefined) partial.ffTheta = theta;
+  return partial;
+}
+
+/**
+ * Checks a `train` command line without training or reading the dataset (a sweep checks every
+ * cell before it starts one): unknown or malformed flags, invalid configuration, a dataset folder
+ * that does not exist. Throws a ConfigError naming the fault.
+ */
+export function checkTrainArgs(argv: string[]): void {
+  const { values: o } = parseOptions(argv, OPTIONS);
+  if (o.resume) throw new ConfigError('--resume is decided by the sweep, not set per cell');
+  const partial = partialConfig(o);
+  checkDatasetSpec(partial.dataset ?? 'mnist-embedded');
+  resolveConfig({ ...partial, sizes: [1, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])] });
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values: o } = parseOptions(argv, OPTIONS);
   const epochs = numberOption('epochs', o.epochs, { integer: true, min: 1 });
@@ -123,34 +172,7 @@ export async function run(argv: string[]): Promise<number> {
     state = resumeRun(readCheckpoint(join(out, 'checkpoint.ffsnn')));
     if (epochs !== undefined) state.config = { ...state.config, epochs };
   } else {
-    const partial: Partial<RunConfig> = {};
-    if (o.rule !== undefined) partial.rule = o.rule as RunConfig['rule'];
-    if (o.neuron !== undefined) partial.neuron = o.neuron as RunConfig['neuron'];
-    if (o.dataset !== undefined) partial.dataset = o.dataset;
-    if (epochs !== undefined) partial.epochs = epochs;
-    const seed = numberOption('seed', o.seed, { integer: true, min: 0, max: 0xffffffff });
-    if (seed !== undefined) partial.seed = seed;
-    const batch = numberOption('batch', o.batch, { integer: true, min: 1 });
-    if (batch !== undefined) partial.batch = batch;
-    const lr = numberOption('lr', o.lr, { exclusiveMin: 0 });
-    if (lr !== undefined) partial.lr = lr;
-    if (o.optimizer !== undefined) partial.optimizer = o.optimizer as RunConfig['optimizer'];
-    if (o['lr-schedule'] !== undefined) partial.lrSchedule = o['lr-schedule'] as RunConfig['lrSchedule'];
-    const frac = numberOption('train-fraction', o['train-fraction'], { exclusiveMin: 0, max: 1 });
-    if (frac !== undefined) partial.trainFraction = frac;
-    const steps = numberOption('steps', o.steps, { integer: true, min: 2 });
-    if (steps !== undefined) partial.steps = steps;
-    if (o.encoding !== undefined) partial.encoding = o.encoding as RunConfig['encoding'];
-    const rate = numberOption('input-rate', o['input-rate'], { exclusiveMin: 0, max: 1 });
-    if (rate !== undefined) partial.inputRate = rate;
-    if (o.activity !== undefined) partial.activity = o.activity as RunConfig['activity'];
-    const initScale = numberOption('init-scale', o['init-scale'], { exclusiveMin: 0 });
-    if (initScale !== undefined) partial.initScale = initScale;
-    const temp = numberOption('temperature', o.temperature, { exclusiveMin: 0 });
-    if (temp !== undefined) partial.temperature = temp;
-    if (o.positives !== undefined) partial.positives = o.positives as RunConfig['positives'];
-    const theta = numberOption('ff-theta', o['ff-theta'], { exclusiveMin: 0 });
-    if (theta !== undefined) partial.ffTheta = theta;
+    const partial = partialConfig(o);
     data = loadDataset(partial.dataset ?? 'mnist-embedded', true);
     partial.sizes = [data.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];
     partial.classes = data.classes;

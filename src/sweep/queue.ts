@@ -42,12 +42,13 @@ export function parseQueueUrl(url: string): { host: string; port: number; db: nu
 export async function checkReachable(url: string): Promise<ConnectionOptions> {
   const conn = parseQueueUrl(url);
   const probe = new Redis({ ...conn, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5000 });
-  probe.on('error', () => {});
+  let cause: Error | undefined;
+  probe.on('error', (err: Error) => (cause ??= err));
   try {
     await probe.connect();
     await probe.ping();
   } catch (err) {
-    throw new ConfigError(`queue ${url} is unreachable (${(err as Error).message.split('\n')[0]})`);
+    throw new ConfigError(`queue ${url} is unreachable (${(cause ?? (err as Error)).message.split('\n')[0]})`);
   } finally {
     probe.disconnect();
   }

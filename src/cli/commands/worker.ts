@@ -2,7 +2,7 @@
 /** `ffsnn worker`: runs sweep cells taken from a BullMQ/Redis queue (filled by `ffsnn sweep --queue`). */
 import { mkdirSync } from 'node:fs';
 import { ConfigError } from '../../errors.js';
-import { runWorker } from '../../sweep/queue.js';
+import { parseQueueUrl, runWorker } from '../../sweep/queue.js';
 import { numberOption, parseOptions } from '../args.js';
 
 export const summary = "run sweep cells from a Redis queue (filled by 'ffsnn sweep --queue')";
@@ -36,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!o.out) throw new ConfigError('--out DIR is required (where the run directories go)');
   const concurrency = numberOption('jobs', o.jobs, { integer: true, min: 1 }) ?? 1;
   const lockSeconds = numberOption('lock-seconds', o['lock-seconds'], { min: 1 }) ?? 30;
+  parseQueueUrl(o.queue);
   mkdirSync(o.out, { recursive: true });
   let failed = 0;
   await runWorker(o.queue, {

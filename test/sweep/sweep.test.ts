@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
+import { main } from '../../src/cli/main.js';
 import { expandCells, readSpec } from '../../src/sweep/spec.js';
 import { syntheticIdxDir } from '../train/synthetic.js';
 
@@ -25,6 +26,20 @@ const TINY = {
   flags: { dataset: `idx:${data}`, neuron: 'rate', hidden: '16', batch: 20, epochs: 2, backend: 'cpu' },
   grid: { rule: ['faust', 'bp'], seed: [1, 2] },
 };
+
+/** `ffsnn ARGS` in this process (no start-up cost), stderr captured. */
+async function inProcess(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const err: string[] = [];
+  const out: string[] = [];
+  const [error, log] = [console.error, console.log];
+  console.error = (...a: unknown[]) => void err.push(`${a.join(' ')}\n`);
+  console.log = (...a: unknown[]) => void out.push(`${a.join(' ')}\n`);
+  try {
+    return { status: await main(args), stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    [console.error, console.log] = [error, log];
+  }
+}
 
 const metricsOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
 
@@ -91,4 +106,56 @@ test.serial('pool runs every cell; a sweep killed mid-run resumes bit-exactly an
   const md = cli('sweep', 'summarise', out, '--markdown');
   t.regex(md.stdout, /^\| dataset \| rule \| neuron \|/);
   t.regex(md.stdout, /\| bp \| rate \|.*\| 2 \| \d+\.\d\d ± \d+\.\d\d \|/);
+});
+
+/** A 2-class tree of 8x8 grey PNGs (class 1 bright, class 0 dark); `broken` replaces one file with junk. */
+function pngTree(broken: boolean): string {
+  const root = tmp();
+  for (const split of ['train', 'test']) {
+    for (const c of [0, 1]) {
+      mkdirSync(join(root, split, `c${c}`), { recursive: true });
+      for (let i = 0; i < 6; i++) {
+        const px = new Uint8Array(64).fill(c === 1 ? 200 + i : 10 + i);
+        writeFileSync(join(root, split, `c${c}`, `${i}.png`), encodePng({ width: 8, height: 8, data: px, channels: 1, depth: 8 }));
+      }
+    }
+  }
+  if (broken) writeFileSync(join(root, 'train', 'c1', '3.png'), 'not a png');
+  return root;
+}
+
+test.serial('bad specs and a missing dataset are one line before anything runs; a malformed image fails its cell alone and loses no finished run', async (t) => {
+  const line = (r: { status: number | null; stdout: string; stderr: string }, re: RegExp) => {
+    t.is(r.status, 2, r.stdout);
+    t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    t.regex(r.stderr, re);
+  };
+  const dir = tmp();
+  writeFileSync(join(dir, 'bad.json'), '{"grid": ');
+  line(await inProcess('sweep', join(dir, 'bad.json')), /^ffsnn sweep: .*bad\.json: not valid JSON/);
+  line(await inProcess('sweep', join(dir, 'nope.json')), /^ffsnn sweep: sweep spec .*nope\.json does not exist/);
+  line(await inProcess('sweep', specFile({ grid: { rule: 'faust' } })), /grid\.rule must be a non-empty list of values/);
+  line(await inProcess('sweep', specFile({ grid: { rule: ['faust'] }, flags: { out: 'x' } })), /flags\.out: --out is set by the sweep/);
+  line(await inProcess('sweep', specFile({ ...TINY, grid: { rule: ['faust', 'hebb'] } })), /cell 1 \(hebb-rate-.*\): train: parameter 'rule' = "hebb" is invalid/);
+  line(await inProcess('sweep', specFile({ ...TINY, grid: { colour: ['red'] } })), /cell 0 .*Unknown option '--colour'/);
+  line(await inProcess('sweep', specFile({ ...TINY, flags: { ...TINY.flags, dataset: 'idx:/nonexistent/mnist' } })), /cell 0 .*dataset idx:\/nonexistent\/mnist: folder \/nonexistent\/mnist does not exist/);
+  line(await inProcess('sweep', 'summarise', join(dir, 'none')), /sweep output directory .*none does not exist/);
+
+  const good = pngTree(false);
+  const bad = pngTree(true);
+  const spec = specFile({ flags: { neuron: 'rate', hidden: '8', epochs: 1, batch: 4, backend: 'cpu' }, grid: { dataset: [`folder:${good}`, `folder:${bad}`] } });
+  const out = join(tmp(), 'out');
+  const r = cli('sweep', spec, '--out', out, '--jobs', '1');
+  t.is(r.status, 1, r.stderr);
+  t.regex(r.stdout, /\[2\/2\] faust-rate-[\w-]+: FAILED exit code 2: ffsnn train: .*train\/c1\/3\.png: not a readable image/);
+  t.regex(r.stdout, /1 of 2 cells finished, 1 failed/);
+  const cells = expandCells(readSpec(spec));
+  const finished = readFileSync(join(out, cells[0].id, 'result.json'), 'utf8');
+  const again = cli('sweep', spec, '--out', out, '--jobs', '1');
+  t.regex(again.stdout, /\(1 finished before, 0 to resume\)/);
+  t.is(readFileSync(join(out, cells[0].id, 'result.json'), 'utf8'), finished, 'the finished run is untouched');
+  const s = JSON.parse(cli('sweep', 'summarise', out, '--json').stdout);
+  t.is(s.finished, 1);
+  t.is(s.failed.length, 1);
+  t.regex(s.failed[0].error, /3\.png: not a readable image/);
 });

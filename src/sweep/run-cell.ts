@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomicSync } from '../atomic.js';
 import type { Cell } from './spec.js';
 
-const BIN = fileURLToPath(new URL('../../bin/ffsnn.js', import.meta.url));
+/** The CLI every run starts (the same checkout as this sweep). */
+export const BIN = fileURLToPath(new URL('../../bin/ffsnn.js', import.meta.url));
 /** setpriv (util-linux) ties a run to its runner: killed with it, never left training alone. */
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /** A Slurm job-array script whose task I runs `ffsnn sweep SPEC --index I --out OUT`. */
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN } from './run-cell.js';
 
-const BIN = fileURLToPath(new URL('../../bin/ffsnn.js', import.meta.url));
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function slurmScript(name: string, specFile: string, outRoot: string, cells: number): string {
@@ -16,7 +15,6 @@ export function slurmScript(name: string, specFile: string, outRoot: string, cel
 #SBATCH --cpus-per-task=1
 #SBATCH --output=${out}/slurm-%A_%a.log
 set -euo pipefail
-mkdir -p ${q(out)}
 exec node ${q(BIN)} sweep ${q(resolve(specFile))} --index "$SLURM_ARRAY_TASK_ID" --out ${q(out)}
 `;
 }

@@ -43,6 +43,20 @@ async function inProcess(...args: string[]): Promise<{ status: number; stdout: s
 
 const metricsOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
 
+test.serial('--slurm prints a job array whose task I runs cell I; --list prints the cells', async (t) => {
+  const spec = specFile(TINY);
+  const out = join(tmp(), 'out');
+  const r = await inProcess('sweep', spec, '--slurm', '--out', out);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /^#!\/bin\/bash\n/);
+  t.regex(r.stdout, /#SBATCH --array=0-3\n/);
+  t.regex(r.stdout, new RegExp(`exec node '.*bin/ffsnn\\.js' sweep '${spec}' --index "\\$SLURM_ARRAY_TASK_ID" --out '${out}'`));
+  t.true(existsSync(out), 'the log folder exists before Slurm writes there');
+  const list = await inProcess('sweep', spec, '--list');
+  const cells = expandCells(readSpec(spec));
+  t.deepEqual(list.stdout.trim().split('\n'), cells.map((c) => `${c.index}\t${c.id}\t${c.argv.join(' ')}`));
+});
+
 test('grid expansion: last key fastest, "where" overrides, ids stable under key order', (t) => {
   const spec = readSpec(specFile({ ...TINY, where: [{ if: { rule: 'bp' }, flags: { lr: 0.01 } }] }));
   const cells = expandCells(spec);

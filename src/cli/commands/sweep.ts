@@ -90,7 +90,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (o.slurm) {
     mkdirSync(out, { recursive: true }); // Slurm writes the tasks' logs there before they start
-    process.stdout.write(slurmScript(name, positionals[0], out, cells.length));
+    console.log(slurmScript(name, positionals[0], out, cells.length).trimEnd());
     return 0;
   }
   if (o.queue !== undefined) {

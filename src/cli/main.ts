@@ -18,6 +18,8 @@ const commands: Record<string, () => Promise<Command>> = {
   import: () => import('./commands/import.js'),
   'check-lava': () => import('./commands/check-lava.js'),
   rule: () => import('./commands/rule.js'),
+  sweep: () => import('./commands/sweep.js'),
+  worker: () => import('./commands/worker.js'),
 };
 
 const USAGE = `usage: ffsnn <command> [options]
@@ -32,6 +34,8 @@ commands:
   import     import a NIR file
   check-lava replay golden traces recorded from Lava (Loihi Dense+LIF, learning engine) bit for bit
   rule       check a Loihi learning-rule string (dw/dd/dt) as Lava parses it
+  sweep      run a grid of training runs (local pool, Slurm array or Redis queue) and summarise it
+  worker     run sweep cells from a Redis queue (filled by 'ffsnn sweep --queue')
 
 Run 'ffsnn <command> --help' for a command's options.`;
 

@@ -21,6 +21,10 @@ export interface Dataset {
   classes: number;
   train?: Split;
   test: Split;
+  /** Class names in label order, where the files name them (image folders). */
+  classNames?: string[];
+  /** What was read, so a result says exactly what it was trained on: file (or split) -> `md5:...`/`sha256:...`. */
+  checksums?: Record<string, string>;
 }
 
 /** A new split holding the rows `idx` of `s`, in that order. */

@@ -8,8 +8,9 @@
  * holds, label out of range, image/label count mismatch) is a FileFormatError naming the file,
  * raised before the pixel buffer is allocated.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ConfigError, FileFormatError } from '../errors.js';
 import type { Dataset, Split } from './dataset.js';
@@ -21,14 +22,21 @@ const MAX_GUNZIP_BYTES = 512 * 1024 * 1024;
 export const IDX_ROWS = 28;
 export const IDX_COLS = 28;
 
-function readMaybeGz(file: string): Buffer {
+/** md5 of each IDX file's decompressed bytes (comparable with MNIST's published MD5SUMS), by base name. */
+type Sums = Record<string, string>;
+
+function readMaybeGz(file: string, sums?: Sums): Buffer {
   const raw = readFileSync(file);
-  if (!file.endsWith('.gz')) return raw;
-  try {
-    return gunzipSync(raw, { maxOutputLength: MAX_GUNZIP_BYTES });
-  } catch (err) {
-    throw new FileFormatError(file, `not a valid gzip file (${(err as Error).message})`);
+  let buf = raw;
+  if (file.endsWith('.gz')) {
+    try {
+      buf = gunzipSync(raw, { maxOutputLength: MAX_GUNZIP_BYTES });
+    } catch (err) {
+      throw new FileFormatError(file, `not a valid gzip file (${(err as Error).message})`);
+    }
   }
+  if (sums) sums[basename(file).replace(/\.gz$/, '')] = `md5:${createHash('md5').update(buf).digest('hex')}`;
+  return buf;
 }
 
 function findFile(dir: string, base: string): string {
@@ -44,8 +52,8 @@ function u32(buf: Buffer, off: number): number {
 }
 
 /** Parses an IDX image file; returns pixels scaled to [0, 1]. */
-export function readIdxImages(file: string): { x: Float32Array; n: number; rows: number; cols: number } {
-  const buf = readMaybeGz(file);
+export function readIdxImages(file: string, sums?: Sums): { x: Float32Array; n: number; rows: number; cols: number } {
+  const buf = readMaybeGz(file, sums);
   if (buf.length < 16) throw new FileFormatError(file, `truncated header (${buf.length} bytes, expected at least 16)`);
   const magic = u32(buf, 0);
   if (magic !== IMAGES_MAGIC) {
@@ -68,8 +76,8 @@ export function readIdxImages(file: string): { x: Float32Array; n: number; rows:
 }
 
 /** Parses an IDX label file; every label must be < `classes`. */
-export function readIdxLabels(file: string, classes = 10): Uint8Array {
-  const buf = readMaybeGz(file);
+export function readIdxLabels(file: string, classes = 10, sums?: Sums): Uint8Array {
+  const buf = readMaybeGz(file, sums);
   if (buf.length < 8) throw new FileFormatError(file, `truncated header (${buf.length} bytes, expected at least 8)`);
   const magic = u32(buf, 0);
   if (magic !== LABELS_MAGIC) {
@@ -87,12 +95,12 @@ export function readIdxLabels(file: string, classes = 10): Uint8Array {
   return y;
 }
 
-function readPair(dir: string, prefix: 'train' | 't10k'): Split {
+function readPair(dir: string, prefix: 'train' | 't10k', sums: Sums): Split {
   const imgFile = findFile(dir, `${prefix}-images-idx3-ubyte`);
   const lblFile = findFile(dir, `${prefix}-labels-idx1-ubyte`);
   // Labels first: the small file fails fast before the image buffer is allocated.
-  const y = readIdxLabels(lblFile);
-  const { x, n } = readIdxImages(imgFile);
+  const y = readIdxLabels(lblFile, 10, sums);
+  const { x, n } = readIdxImages(imgFile, sums);
   if (n !== y.length) throw new FileFormatError(imgFile, `${n} images but ${lblFile} holds ${y.length} labels`);
   return { x, y, n };
 }
@@ -100,12 +108,16 @@ function readPair(dir: string, prefix: 'train' | 't10k'): Split {
 /** Loads an IDX directory; the training pair is read only when `withTrain`. */
 export function loadIdxDir(dir: string, withTrain: boolean): Dataset {
   if (!existsSync(dir)) throw new ConfigError(`dataset directory ${dir} does not exist`);
+  const checksums: Sums = {};
+  const train = withTrain ? readPair(dir, 'train', checksums) : undefined;
+  const test = readPair(dir, 't10k', checksums);
   return {
     name: `idx:${dir}`,
     shape: [IDX_ROWS, IDX_COLS],
     dim: IDX_ROWS * IDX_COLS,
     classes: 10,
-    train: withTrain ? readPair(dir, 'train') : undefined,
-    test: readPair(dir, 't10k'),
+    train,
+    test,
+    checksums,
   };
 }

@@ -3,7 +3,7 @@
 import type { ModelConfig } from '../plasticity/model.js';
 
 export interface RunConfig extends ModelConfig {
-  /** `mnist-embedded`, `idx:DIR` or `cifar10:DIR`. */
+  /** `mnist-embedded`, `idx:DIR`, `cifar10:DIR` or `folder:DIR`. */
   dataset: string;
   epochs: number;
   batch: number;

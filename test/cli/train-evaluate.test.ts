@@ -42,6 +42,8 @@ test.serial('train writes the run directory; evaluate reproduces test_accuracy; 
   for (const f of ['checkpoint.ffsnn', 'metrics.json', 'config.json']) t.true(existsSync(join(dir, f)), f);
   const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
   t.is(metrics.epochs.length, 3);
+  t.is(metrics.dataset, `idx:${data}`);
+  t.deepEqual(Object.keys(metrics.dataset_checksums).sort(), ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte']);
   t.true(metrics.test_accuracy >= 0.8 && metrics.test_accuracy <= 1, `accuracy ${metrics.test_accuracy}`);
   t.deepEqual(metrics.signals_read, ['global.label', 'layer.local', 'post.trace', 'post.v', 'pre.trace']);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 import test from 'ava';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,4 +67,21 @@ test('malformed IDX: corrupt gzip and image/label count mismatch', (t) => {
   t.throws(() => readIdxImages(join(d, 'a.gz')), { instanceOf: FileFormatError, message: /a\.gz: not a valid gzip/ });
   const m = dir({ 't10k-images-idx3-ubyte': images(3), 't10k-labels-idx1-ubyte': labels([1, 2]) });
   t.throws(() => loadIdxDir(m, false), { instanceOf: FileFormatError, message: /3 images but .* 2 labels/ });
+});
+
+test('checksums: md5 of each decompressed IDX file, comparable with MNIST\'s MD5SUMS', (t) => {
+  const md5 = (b: Buffer) => `md5:${createHash('md5').update(b).digest('hex')}`;
+  const trainImages = images(3);
+  const d = dir({
+    'train-images-idx3-ubyte.gz': gzipSync(trainImages),
+    'train-labels-idx1-ubyte': labels([0, 1, 9]),
+    't10k-images-idx3-ubyte': images(2),
+    't10k-labels-idx1-ubyte': labels([4, 5]),
+  });
+  t.deepEqual(loadIdxDir(d, true).checksums, {
+    'train-labels-idx1-ubyte': md5(labels([0, 1, 9])),
+    'train-images-idx3-ubyte': md5(trainImages),
+    't10k-labels-idx1-ubyte': md5(labels([4, 5])),
+    't10k-images-idx3-ubyte': md5(images(2)),
+  });
 });

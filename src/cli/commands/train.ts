@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../../atomic.js';
 import { ConfigError } from '../../errors.js';
-import { loadDataset, type Dataset } from '../../data/index.js';
+import { checkDatasetSpec, loadDataset, type Dataset } from '../../data/index.js';
 import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
@@ -25,7 +25,9 @@ MNIST split (8,000 train / 2,000 test).
 options:
   --rule faust|ff|bp|stdp      learning rule (default faust)
   --neuron lif|rate            spiking LIF or ReLU rate neurons (default lif)
-  --dataset SPEC               mnist-embedded | idx:DIR | cifar10:DIR (default mnist-embedded)
+  --dataset SPEC               mnist-embedded | idx:DIR (MNIST/Fashion-MNIST IDX, .gz or raw) |
+                               cifar10:DIR (binary batches) | folder:DIR (DIR/{train,test}/<class>/*.png|jpg)
+                               (default mnist-embedded)
   --epochs N                   epochs (default 10); with --resume, the new total
   --seed S                     run seed (default 1)
   --out DIR                    run directory (default runs/<rule>-<neuron>-s<seed>, then -2, -3, ...)
@@ -89,7 +91,7 @@ function writeJson(path: string, value: unknown): void {
   writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function metricsOf(run: RunState, trainSamples: number, testSamples: number, backend: Record<string, string>) {
+export function metricsOf(run: RunState, data: Dataset, trainSamples: number, backend: Record<string, string>) {
   const last = run.history[run.history.length - 1];
   // the paper's convergence measure: first epoch whose test accuracy reaches 95% of the final one
   const reach = last ? run.history.find((m) => m.test_accuracy >= 0.95 * last.test_accuracy)?.epoch ?? null : null;
@@ -97,14 +99,65 @@ export function metricsOf(run: RunState, trainSamples: number, testSamples: numb
     rule: run.config.rule,
     neuron: run.config.neuron,
     dataset: run.config.dataset,
+    dataset_checksums: data.checksums ?? null,
+    train_fraction: run.config.trainFraction,
     train_samples: trainSamples,
-    test_samples: testSamples,
+    test_samples: data.test.n,
     test_accuracy: last ? last.test_accuracy : null,
     epochs_to_95pct_of_final: reach,
     epochs: run.history,
     backend,
     signals_read: [...run.recorder.seen].sort(),
   };
+}
+
+type TrainOptions = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
+
+/** The configuration the flags ask for, before the dataset fixes the input size and classes. */
+function partialConfig(o: TrainOptions): Partial<RunConfig> {
+  const partial: Partial<RunConfig> = {};
+  if (o.rule !== undefined) partial.rule = o.rule as RunConfig['rule'];
+  if (o.neuron !== undefined) partial.neuron = o.neuron as RunConfig['neuron'];
+  if (o.dataset !== undefined) partial.dataset = o.dataset;
+  const epochs = numberOption('epochs', o.epochs, { integer: true, min: 1 });
+  if (epochs !== undefined) partial.epochs = epochs;
+  const seed = numberOption('seed', o.seed, { integer: true, min: 0, max: 0xffffffff });
+  if (seed !== undefined) partial.seed = seed;
+  const batch = numberOption('batch', o.batch, { integer: true, min: 1 });
+  if (batch !== undefined) partial.batch = batch;
+  const lr = numberOption('lr', o.lr, { exclusiveMin: 0 });
+  if (lr !== undefined) partial.lr = lr;
+  if (o.optimizer !== undefined) partial.optimizer = o.optimizer as RunConfig['optimizer'];
+  if (o['lr-schedule'] !== undefined) partial.lrSchedule = o['lr-schedule'] as RunConfig['lrSchedule'];
+  const frac = numberOption('train-fraction', o['train-fraction'], { exclusiveMin: 0, max: 1 });
+  if (frac !== undefined) partial.trainFraction = frac;
+  const steps = numberOption('steps', o.steps, { integer: true, min: 2 });
+  if (steps !== undefined) partial.steps = steps;
+  if (o.encoding !== undefined) partial.encoding = o.encoding as RunConfig['encoding'];
+  const rate = numberOption('input-rate', o['input-rate'], { exclusiveMin: 0, max: 1 });
+  if (rate !== undefined) partial.inputRate = rate;
+  if (o.activity !== undefined) partial.activity = o.activity as RunConfig['activity'];
+  const initScale = numberOption('init-scale', o['init-scale'], { exclusiveMin: 0 });
+  if (initScale !== undefined) partial.initScale = initScale;
+  const temp = numberOption('temperature', o.temperature, { exclusiveMin: 0 });
+  if (temp !== undefined) partial.temperature = temp;
+  if (o.positives !== undefined) partial.positives = o.positives as RunConfig['positives'];
+  const theta = numberOption('ff-theta', o['ff-theta'], { exclusiveMin: 0 });
+  if (theta !== undefined) partial.ffTheta = theta;
+  return partial;
+}
+
+/**
+ * Checks a `train` command line without training or reading the dataset (a sweep checks every
+ * cell before it starts one): unknown or malformed flags, invalid configuration, a dataset folder
+ * that does not exist. Throws a ConfigError naming the fault.
+ */
+export function checkTrainArgs(argv: string[]): void {
+  const { values: o } = parseOptions(argv, OPTIONS);
+  if (o.resume) throw new ConfigError('--resume is decided by the sweep, not set per cell');
+  const partial = partialConfig(o);
+  checkDatasetSpec(partial.dataset ?? 'mnist-embedded');
+  resolveConfig({ ...partial, sizes: [1, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])] });
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -122,34 +175,7 @@ export async function run(argv: string[]): Promise<number> {
     state = resumeRun(readCheckpoint(join(out, 'checkpoint.ffsnn')));
     if (epochs !== undefined) state.config = { ...state.config, epochs };
   } else {
-    const partial: Partial<RunConfig> = {};
-    if (o.rule !== undefined) partial.rule = o.rule as RunConfig['rule'];
-    if (o.neuron !== undefined) partial.neuron = o.neuron as RunConfig['neuron'];
-    if (o.dataset !== undefined) partial.dataset = o.dataset;
-    if (epochs !== undefined) partial.epochs = epochs;
-    const seed = numberOption('seed', o.seed, { integer: true, min: 0, max: 0xffffffff });
-    if (seed !== undefined) partial.seed = seed;
-    const batch = numberOption('batch', o.batch, { integer: true, min: 1 });
-    if (batch !== undefined) partial.batch = batch;
-    const lr = numberOption('lr', o.lr, { exclusiveMin: 0 });
-    if (lr !== undefined) partial.lr = lr;
-    if (o.optimizer !== undefined) partial.optimizer = o.optimizer as RunConfig['optimizer'];
-    if (o['lr-schedule'] !== undefined) partial.lrSchedule = o['lr-schedule'] as RunConfig['lrSchedule'];
-    const frac = numberOption('train-fraction', o['train-fraction'], { exclusiveMin: 0, max: 1 });
-    if (frac !== undefined) partial.trainFraction = frac;
-    const steps = numberOption('steps', o.steps, { integer: true, min: 2 });
-    if (steps !== undefined) partial.steps = steps;
-    if (o.encoding !== undefined) partial.encoding = o.encoding as RunConfig['encoding'];
-    const rate = numberOption('input-rate', o['input-rate'], { exclusiveMin: 0, max: 1 });
-    if (rate !== undefined) partial.inputRate = rate;
-    if (o.activity !== undefined) partial.activity = o.activity as RunConfig['activity'];
-    const initScale = numberOption('init-scale', o['init-scale'], { exclusiveMin: 0 });
-    if (initScale !== undefined) partial.initScale = initScale;
-    const temp = numberOption('temperature', o.temperature, { exclusiveMin: 0 });
-    if (temp !== undefined) partial.temperature = temp;
-    if (o.positives !== undefined) partial.positives = o.positives as RunConfig['positives'];
-    const theta = numberOption('ff-theta', o['ff-theta'], { exclusiveMin: 0 });
-    if (theta !== undefined) partial.ffTheta = theta;
+    const partial = partialConfig(o);
     data = loadDataset(partial.dataset ?? 'mnist-embedded', true);
     partial.sizes = [data.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];
     partial.classes = data.classes;
@@ -178,11 +204,11 @@ export async function run(argv: string[]): Promise<number> {
   while (state.epoch < state.config.epochs) {
     const m = runEpoch(state, train, data.test, ops, (p) => progress.update(p));
     writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops));
-    writeJson(join(out, 'metrics.json'), metricsOf(state, train.n, data.test.n, { ...ops.backends }));
+    writeJson(join(out, 'metrics.json'), metricsOf(state, data, train.n, { ...ops.backends }));
     // reported once saved: a run killed after this line resumes from this epoch
     progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
   }
-  const metrics = metricsOf(state, train.n, data.test.n, { ...ops.backends });
+  const metrics = metricsOf(state, data, train.n, { ...ops.backends });
   await ops.dispose();
   if (o.json) console.log(JSON.stringify(metrics));
   else console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);

@@ -14,12 +14,12 @@ import type { NetworkIR } from '../ir/ir.js';
 import { checkNetwork } from '../ir/simulate.js';
 import { hasMagic, seal, unseal } from '../io/sealed.js';
 
-const MAGIC = Buffer.from('FFSNNB1\n', 'latin1');
+export const BUNDLE_MAGIC = Buffer.from('FFSNNB1\n', 'latin1');
 const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });
 
 export function encodeBundle(net: NetworkIR): Uint8Array {
   checkNetwork(net);
-  return seal(MAGIC, packr.pack({ format: 'ffsnn-bundle', version: 1, network: net }));
+  return seal(BUNDLE_MAGIC, packr.pack({ format: 'ffsnn-bundle', version: 1, network: net }));
 }
 
 export function decodeBundle(bytes: Uint8Array, file: string): NetworkIR {
@@ -28,7 +28,7 @@ export function decodeBundle(bytes: Uint8Array, file: string): NetworkIR {
 
 /** Decodes a bundle and returns its verified content SHA-256 (hex) beside the network. */
 export function checkBundle(bytes: Uint8Array, file: string): { network: NetworkIR; contentSha256: string } {
-  const { payload, digest } = unseal(bytes, MAGIC, file, 'bundle');
+  const { payload, digest } = unseal(bytes, BUNDLE_MAGIC, file, 'bundle');
   let doc: { format?: unknown; version?: unknown; network?: NetworkIR };
   try {
     doc = packr.unpack(payload);
@@ -40,7 +40,11 @@ export function checkBundle(bytes: Uint8Array, file: string): { network: Network
   const net = doc.network;
   if (!net || net.format !== 'ffsnn-ir' || !Array.isArray(net.populations) || !Array.isArray(net.projections))
     throw new FileFormatError(file, "missing or malformed 'network'");
-  checkNetwork(net);
+  try {
+    checkNetwork(net);
+  } catch (err) {
+    throw new FileFormatError(file, `malformed 'network': ${(err as Error).message.replace(/\s+/g, ' ')}`);
+  }
   return { network: net, contentSha256: digest };
 }
 
@@ -56,5 +60,5 @@ export function readBundle(path: string): NetworkIR {
 
 /** True when the bytes start with the bundle magic. */
 export function isBundle(bytes: Uint8Array): boolean {
-  return hasMagic(bytes, MAGIC);
+  return hasMagic(bytes, BUNDLE_MAGIC);
 }

@@ -17,10 +17,11 @@ import { Packr } from 'msgpackr';
 import { ConfigError, FileFormatError } from '../errors.js';
 import { writeFileAtomicSync } from '../atomic.js';
 import type { NetworkIR } from '../ir/ir.js';
+import { checkNetwork } from '../ir/simulate.js';
 import { looksSealed, seal, sha256, unseal } from './sealed.js';
 import { layerSizes, type Model, type ModelState } from '../plasticity/model.js';
 import type { OptimizerState } from '../plasticity/optimizer.js';
-import type { RunConfig } from './run-config.js';
+import { checkRunConfig, type RunConfig } from './run-config.js';
 
 export const CHECKPOINT_FORMAT = 'ffsnn-checkpoint';
 export const CHECKPOINT_VERSION = 2;
@@ -107,7 +108,13 @@ export function checkCheckpoint(bytes: Uint8Array, file: string): CheckedCheckpo
   if (ck.version !== expected) {
     fail(file, `unsupported checkpoint version ${JSON.stringify(ck.version)} in a ${sealed ? 'sealed' : 'bare msgpack'} file (expected ${expected}; this ffsnn reads ${LEGACY_VERSION} and ${CHECKPOINT_VERSION})`);
   }
-  validate(ck, file);
+  try {
+    validate(ck, file);
+  } catch (err) {
+    // a field of the wrong type can fail deep inside a check: still a malformed file, said in one line
+    if (err instanceof FileFormatError) throw err;
+    fail(file, `malformed content (${(err as Error).message.replace(/\s+/g, ' ')})`);
+  }
   return sealed
     ? { checkpoint: ck, contentSha256: digest }
     : { checkpoint: ck, contentSha256: null, warning: `${file}: checkpoint version ${LEGACY_VERSION} carries no checksum, so damage to it cannot be detected; re-save it with this ffsnn (e.g. 'ffsnn train --resume') to add one` };
@@ -126,7 +133,11 @@ function defaultWarn(msg: string): void {
 
 function validate(ck: Checkpoint, file: string): void {
   const c = ck.config;
-  if (!c || !Array.isArray(c.sizes) || typeof c.rule !== 'string' || typeof c.neuron !== 'string') fail(file, "missing or malformed 'config'");
+  try {
+    checkRunConfig(c);
+  } catch (err) {
+    fail(file, `malformed 'config': ${(err as Error).message}`);
+  }
   const sizes = layerSizes(c);
   const s = ck.state;
   if (!s || !Array.isArray(s.W) || !Array.isArray(s.b) || s.W.length !== sizes.length - 1 || s.b.length !== sizes.length - 1) {
@@ -140,8 +151,18 @@ function validate(ck: Checkpoint, file: string): void {
   s.prototypes.forEach((p, l) => {
     if (!isF32(p, c.classes * sizes[l + 1])) fail(file, `state.prototypes[${l}] must be a Float32Array of ${c.classes * sizes[l + 1]} values`);
   });
+  for (const [name, arrays] of [['W', s.W], ['b', s.b], ['prototypes', s.prototypes]] as const) {
+    arrays.forEach((a, l) => {
+      for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) fail(file, `state.${name}[${l}][${i}] is ${a[i]} (a checkpoint holds finite numbers only)`);
+    });
+  }
   const n = ck.network;
   if (!n || n.format !== 'ffsnn-ir' || !Array.isArray(n.populations) || !Array.isArray(n.projections)) fail(file, "missing or malformed 'network' (IR)");
+  try {
+    checkNetwork(n);
+  } catch (err) {
+    fail(file, `malformed 'network' (IR): ${(err as Error).message}`);
+  }
   if (!Array.isArray(ck.rng) || ck.rng.length !== 4) fail(file, "'rng' must hold 4 state words");
   if (!Number.isInteger(ck.epoch) || ck.epoch < 0) fail(file, "'epoch' must be a non-negative integer");
   if (!ck.optimizer || (ck.optimizer.kind !== 'adam' && ck.optimizer.kind !== 'sgd')) fail(file, "missing or malformed 'optimizer'");

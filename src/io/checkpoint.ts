@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
 import { ConfigError, FileFormatError } from '../errors.js';
-import { writeFileAtomicSync } from '../atomic.js';
+import { writeFileAtomicSync, type WriteData } from '../atomic.js';
 import type { NetworkIR } from '../ir/ir.js';
 import { checkNetwork } from '../ir/simulate.js';
 import { looksSealed, seal, sha256, unseal } from './sealed.js';
@@ -76,8 +76,8 @@ export interface CheckedCheckpoint {
 }
 
 /** Writes `ck` to `path` atomically (temp file in the same directory, fsync, rename). */
-export function writeCheckpoint(path: string, ck: Checkpoint): void {
-  writeFileAtomicSync(path, encodeCheckpoint(ck));
+export function writeCheckpoint(path: string, ck: Checkpoint, writeData?: WriteData): void {
+  writeFileAtomicSync(path, encodeCheckpoint(ck), writeData);
 }
 
 function fail(file: string, fault: string): never {

@@ -9,7 +9,8 @@ import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
 import { RunLock } from '../../io/run-lock.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
-import { checkpointOf, epochSteps, resumeRun, startRun, trainingSplit, type RunState } from '../../train/trainer.js';
+import { checkpointOf, epochSteps, resumeRun, startRun, trainingSplit, type BatchProgress, type RunState } from '../../train/trainer.js';
+import type { EpochMetrics } from '../../io/checkpoint.js';
 import { createOps } from '../../sim/batched/create-ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
@@ -227,10 +228,10 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
     const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
     while (state.epoch < state.config.epochs && !stopSignal) {
       const steps = epochSteps(state, train, data.test, ops);
-      let r = steps.next();
+      let r: IteratorResult<BatchProgress, EpochMetrics>;
       let batch = 0;
       try {
-        for (; !r.done; r = steps.next()) {
+        for (r = steps.next(); !r.done; r = steps.next()) {
           progress.update(r.value);
           batch++;
           await new Promise((go) => setImmediate(go)); // lets a signal in between batches

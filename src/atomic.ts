@@ -39,16 +39,21 @@ export function writeTextAtomic(path: string, text: string | Uint8Array): Promis
   return writeAtomic(path, (tmp) => writeFileSync(tmp, text));
 }
 
+/** Writes all of `data` to an open file; replaceable so tests can inject a failing disk (ENOSPC). */
+export type WriteData = (fd: number, data: string | Uint8Array) => void;
+const writeAll: WriteData = (fd, data) => writeFileSync(fd, data); // loops until every byte is written
+
 /**
  * Synchronous atomic write of one file (temp file in the same folder, fsync, rename), for files
- * rewritten during a run (checkpoints, metrics): a crash leaves the previous version intact.
+ * rewritten during a run (checkpoints, metrics): a crash, a full disk or a read-only folder leaves
+ * the previous version intact and no temporary file behind.
  */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+export function writeFileAtomicSync(path: string, data: string | Uint8Array, writeData: WriteData = writeAll): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeFileSync(fd, data); // loops until every byte is written
+      writeData(fd, data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

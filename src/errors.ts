@@ -101,6 +101,20 @@ export class ExportError extends SnnError {
   }
 }
 
+/** Training produced a NaN or infinite loss, gradient, weight or activity; names the layer and the step. */
+export class DivergenceError extends SnnError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super('E_DIVERGED', message, context);
+  }
+}
+
+/** A file could not be written (full disk, read-only folder, quota); what was there before is intact. */
+export class WriteError extends SnnError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super('E_WRITE', message, context);
+  }
+}
+
 /** A node or feature of an imported file that ffsnn does not support. */
 export class ImportError extends SnnError {
   constructor(message: string, context: Record<string, unknown> = {}) {

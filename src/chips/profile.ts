@@ -156,7 +156,8 @@ export function readProfileFile(file: string): HardwareProfile {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new FileFormatError(file, `not valid JSON (${(err as Error).message})`);
+    // V8's message quotes the input, newlines included; the error must stay one line
+    throw new FileFormatError(file, `not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')})`);
   }
   return parseProfile(json, file);
 }

@@ -3,7 +3,7 @@
  * In-memory labelled image datasets shared by every reader (embedded MNIST, IDX, CIFAR-10).
  * Pixels are float32 in [0, 1], one row of `dim` values per sample.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, FileFormatError } from '../errors.js';
 
 export interface Split {
   /** Row-major [n][dim], values in [0, 1]. */
@@ -52,4 +52,26 @@ export function fractionOf(s: Split, dim: number, classes: number, fraction: num
   for (const rows of byClass) idx.push(...rows.slice(0, Math.ceil(fraction * rows.length)));
   idx.sort((a, b) => a - b);
   return takeRows(s, dim, idx);
+}
+
+/**
+ * Refuses a dataset whose pixels are NaN, infinite or outside [0, 1], or whose labels are out of
+ * range, naming the dataset, the split, the sample and the value: a bad pixel would otherwise
+ * turn into NaN weights batches later.
+ */
+export function checkDataset(ds: Dataset): Dataset {
+  for (const [split, s] of [['train', ds.train], ['test', ds.test]] as const) {
+    if (!s) continue;
+    if (s.x.length !== s.n * ds.dim || s.y.length !== s.n) throw new FileFormatError(ds.name, `${split} split holds ${s.x.length} values and ${s.y.length} labels for ${s.n} samples of ${ds.dim}`);
+    for (let i = 0; i < s.x.length; i++) {
+      const v = s.x[i];
+      if (!(v >= 0 && v <= 1)) {
+        throw new FileFormatError(ds.name, `${split} sample ${Math.floor(i / ds.dim)} has pixel ${i % ds.dim} = ${v} (expected a finite value in [0, 1])`);
+      }
+    }
+    for (let i = 0; i < s.n; i++) {
+      if (s.y[i] >= ds.classes) throw new FileFormatError(ds.name, `${split} sample ${i} has label ${s.y[i]} (expected 0..${ds.classes - 1})`);
+    }
+  }
+  return ds;
 }

@@ -3,13 +3,13 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, invalidParam } from '../errors.js';
 import { loadCifar10Dir } from './cifar10.js';
-import type { Dataset } from './dataset.js';
+import { checkDataset, type Dataset } from './dataset.js';
 import { loadIdxDir } from './idx.js';
 import { loadImageFolder } from './image-folder.js';
 import { loadEmbeddedMnist } from './mnist-embedded.js';
 
 export type { Dataset, Split } from './dataset.js';
-export { fractionOf, takeRows } from './dataset.js';
+export { checkDataset, fractionOf, takeRows } from './dataset.js';
 
 const READERS = { idx: loadIdxDir, cifar10: loadCifar10Dir, folder: loadImageFolder } as const;
 
@@ -20,10 +20,11 @@ function parseSpec(spec: string): { read: (dir: string, withTrain: boolean) => D
   return { read: READERS[m[1] as keyof typeof READERS], dir: m[2] };
 }
 
+/** Loads a dataset by its command-line name; every reader's result is checked (finite pixels in [0, 1], labels in range). */
 export function loadDataset(spec: string, withTrain: boolean): Dataset {
-  if (spec === 'mnist-embedded') return loadEmbeddedMnist();
+  if (spec === 'mnist-embedded') return checkDataset(loadEmbeddedMnist());
   const { read, dir } = parseSpec(spec);
-  return read(dir, withTrain);
+  return checkDataset(read(dir, withTrain));
 }
 
 /** Checks a dataset spec's form and that its folder exists, without reading it. */

@@ -2,35 +2,33 @@
 /**
  * Bundle: the network IR (populations, parameters, projections with float32 weights, learning
  * rule, encoding, readout) in one msgpackr file, read back losslessly (typed arrays stay typed).
- * Layout: 8-byte magic `FFSNNB1\n`, 32-byte SHA-256 of the payload, msgpack payload
- * `{ format: 'ffsnn-bundle', version: 1, network }`. The digest turns truncation and corruption into
- * a clear error instead of a silently different network.
+ * Layout: a sealed file (src/io/sealed.ts: 8-byte magic `FFSNNB1\n`, 32-byte SHA-256 of the
+ * payload), msgpack payload `{ format: 'ffsnn-bundle', version: 1, network }`. The digest turns
+ * truncation and corruption into a clear error instead of a silently different network.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
 import { FileFormatError } from '../errors.js';
 import { writeAtomic } from '../atomic.js';
 import type { NetworkIR } from '../ir/ir.js';
 import { checkNetwork } from '../ir/simulate.js';
+import { hasMagic, seal, unseal } from '../io/sealed.js';
 
-const MAGIC = Buffer.from('FFSNNB1\n', 'latin1');
+export const BUNDLE_MAGIC = Buffer.from('FFSNNB1\n', 'latin1');
 const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });
 
 export function encodeBundle(net: NetworkIR): Uint8Array {
   checkNetwork(net);
-  const payload = packr.pack({ format: 'ffsnn-bundle', version: 1, network: net });
-  const digest = createHash('sha256').update(payload).digest();
-  return Buffer.concat([MAGIC, digest, payload]);
+  return seal(BUNDLE_MAGIC, packr.pack({ format: 'ffsnn-bundle', version: 1, network: net }));
 }
 
 export function decodeBundle(bytes: Uint8Array, file: string): NetworkIR {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (b.length < MAGIC.length || !b.subarray(0, MAGIC.length).equals(MAGIC)) throw new FileFormatError(file, 'not an ffsnn bundle (missing FFSNNB1 header)');
-  if (b.length < MAGIC.length + 33) throw new FileFormatError(file, `truncated bundle (${b.length} bytes)`);
-  const digest = b.subarray(MAGIC.length, MAGIC.length + 32);
-  const payload = b.subarray(MAGIC.length + 32);
-  if (!createHash('sha256').update(payload).digest().equals(digest)) throw new FileFormatError(file, 'corrupted or truncated bundle (SHA-256 of the payload does not match)');
+  return checkBundle(bytes, file).network;
+}
+
+/** Decodes a bundle and returns its verified content SHA-256 (hex) beside the network. */
+export function checkBundle(bytes: Uint8Array, file: string): { network: NetworkIR; contentSha256: string } {
+  const { payload, digest } = unseal(bytes, BUNDLE_MAGIC, file, 'bundle');
   let doc: { format?: unknown; version?: unknown; network?: NetworkIR };
   try {
     doc = packr.unpack(payload);
@@ -42,8 +40,12 @@ export function decodeBundle(bytes: Uint8Array, file: string): NetworkIR {
   const net = doc.network;
   if (!net || net.format !== 'ffsnn-ir' || !Array.isArray(net.populations) || !Array.isArray(net.projections))
     throw new FileFormatError(file, "missing or malformed 'network'");
-  checkNetwork(net);
-  return net;
+  try {
+    checkNetwork(net);
+  } catch (err) {
+    throw new FileFormatError(file, `malformed 'network': ${(err as Error).message.replace(/\s+/g, ' ')}`);
+  }
+  return { network: net, contentSha256: digest };
 }
 
 export async function writeBundle(net: NetworkIR, path: string): Promise<void> {
@@ -58,5 +60,5 @@ export function readBundle(path: string): NetworkIR {
 
 /** True when the bytes start with the bundle magic. */
 export function isBundle(bytes: Uint8Array): boolean {
-  return bytes.length >= MAGIC.length && Buffer.from(bytes.subarray(0, MAGIC.length)).equals(MAGIC);
+  return hasMagic(bytes, BUNDLE_MAGIC);
 }

@@ -28,8 +28,20 @@ export type Target = (typeof TARGETS)[number];
 export const MANIFEST_SCHEMA_PATH = fileURLToPath(new URL('./schema/export-manifest.schema.json', import.meta.url));
 const VERSION = 'ffsnn 0.1.0';
 
+/** The file an export was made from, recorded in its manifest. */
+export interface ExportSource {
+  path: string;
+  kind: 'checkpoint' | 'bundle' | 'nir';
+  /** SHA-256 (hex) of the whole file, as `sha256sum` prints it. */
+  sha256: string;
+  /** The checksum stored in the file and verified on reading (checkpoint v2, bundle); null when it has none. */
+  contentSha256: string | null;
+}
+
 export interface ExportOptions {
   profile?: HardwareProfile;
+  /** Where the network came from (its checksums go into the manifest). */
+  source?: ExportSource;
   /** PyNN: the input presented by the script, frames[t][i]. */
   input?: Float64Array[];
 }
@@ -155,6 +167,7 @@ export async function exportNetwork(net: NetworkIR, target: Target, out: string,
     version: 1,
     target,
     createdBy: VERSION,
+    ...(opts.source ? { source: { ...opts.source, path: basename(opts.source.path) } } : {}),
     files: files.filter((f) => f.path !== manifestPath).map((f) => ({ path: basename(f.path), role: f.role, ...sha(f.path) })),
     network: { name: net.name, dt: net.dt, timeUnit: 'ms', inputs: net.inputs, outputs: net.outputs, ...(net.learning ? { learning: net.learning as unknown as Record<string, unknown> } : {}) },
     profile: profile ? { name: profile.name, title: profile.title, weightFormat: profile.weights.format, cores: map!.cores, chips: map!.chips } : null,

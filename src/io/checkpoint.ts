@@ -7,18 +7,27 @@
  * Writes are atomic: the bytes go to a temporary file in the same directory, are flushed, and the
  * file is renamed over the target, so a crash leaves the previous checkpoint intact.
  * Reads validate everything used later; a truncated or foreign file is a FileFormatError naming it.
+ *
+ * Version 2 is a sealed file (src/io/sealed.ts: magic `FFSNNC2\n`, SHA-256 of the payload, msgpack
+ * payload): any flipped bit or truncation is refused as damaged. Version 1 files (bare msgpack, no
+ * checksum) still load, with a warning that they cannot be checked.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
 import { ConfigError, FileFormatError } from '../errors.js';
-import { writeFileAtomicSync } from '../atomic.js';
+import { writeFileAtomicSync, type WriteData } from '../atomic.js';
 import type { NetworkIR } from '../ir/ir.js';
+import { checkNetwork } from '../ir/simulate.js';
+import { looksSealed, seal, sha256, unseal } from './sealed.js';
 import { layerSizes, type Model, type ModelState } from '../plasticity/model.js';
 import type { OptimizerState } from '../plasticity/optimizer.js';
-import type { RunConfig } from './run-config.js';
+import { checkRunConfig, type RunConfig } from './run-config.js';
 
 export const CHECKPOINT_FORMAT = 'ffsnn-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
+/** The version before checksums: bare msgpack, loaded with a warning. */
+const LEGACY_VERSION = 1;
+export const CHECKPOINT_MAGIC = Buffer.from('FFSNNC2\n', 'latin1');
 
 /** Metrics of one completed epoch (accuracies are fractions in 0..1). */
 export interface EpochMetrics {
@@ -35,7 +44,7 @@ export interface EpochMetrics {
 
 export interface Checkpoint {
   format: typeof CHECKPOINT_FORMAT;
-  version: typeof CHECKPOINT_VERSION;
+  version: typeof CHECKPOINT_VERSION | typeof LEGACY_VERSION;
   config: RunConfig;
   network: NetworkIR;
   state: ModelState;
@@ -54,12 +63,21 @@ export interface Checkpoint {
 const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });
 
 export function encodeCheckpoint(ck: Checkpoint): Uint8Array {
-  return packr.pack(ck);
+  return seal(CHECKPOINT_MAGIC, packr.pack({ ...ck, version: CHECKPOINT_VERSION }));
+}
+
+/** A decoded checkpoint and where its integrity stands. */
+export interface CheckedCheckpoint {
+  checkpoint: Checkpoint;
+  /** SHA-256 (hex) of the content as stored in the file, verified; null for a version-1 file. */
+  contentSha256: string | null;
+  /** Set when the file could not be checked (version 1, no checksum). */
+  warning?: string;
 }
 
 /** Writes `ck` to `path` atomically (temp file in the same directory, fsync, rename). */
-export function writeCheckpoint(path: string, ck: Checkpoint): void {
-  writeFileAtomicSync(path, encodeCheckpoint(ck));
+export function writeCheckpoint(path: string, ck: Checkpoint, writeData?: WriteData): void {
+  writeFileAtomicSync(path, encodeCheckpoint(ck), writeData);
 }
 
 function fail(file: string, fault: string): never {
@@ -70,19 +88,56 @@ function isF32(v: unknown, len: number): boolean {
   return v instanceof Float32Array && v.length === len;
 }
 
-/** Decodes and validates checkpoint bytes; `file` names the source in errors. */
-export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
+/**
+ * Decodes and validates checkpoint bytes; `file` names the source in errors. A sealed (version 2)
+ * file whose checksum does not match is refused as damaged; a bare msgpack file must be version 1.
+ */
+export function checkCheckpoint(bytes: Uint8Array, file: string): CheckedCheckpoint {
+  // a version-1 file is bare msgpack; one whose header is near the magic is a damaged version 2
+  const sealed = looksSealed(bytes, CHECKPOINT_MAGIC);
+  const { payload, digest } = sealed ? unseal(bytes, CHECKPOINT_MAGIC, file, 'checkpoint') : { payload: bytes, digest: null };
   let ck: Checkpoint;
   try {
-    ck = packr.unpack(bytes) as Checkpoint;
+    ck = packr.unpack(payload) as Checkpoint;
   } catch (err) {
     fail(file, `not a readable checkpoint (truncated or corrupted msgpack: ${(err as Error).message})`);
   }
   if (!ck || typeof ck !== 'object') fail(file, 'not a checkpoint (top level is not a map)');
   if (ck.format !== CHECKPOINT_FORMAT) fail(file, `not an ffsnn checkpoint (format field ${JSON.stringify(ck.format)}, expected "${CHECKPOINT_FORMAT}")`);
-  if (ck.version !== CHECKPOINT_VERSION) fail(file, `unsupported checkpoint version ${JSON.stringify(ck.version)} (this ffsnn reads version ${CHECKPOINT_VERSION})`);
+  const expected = sealed ? CHECKPOINT_VERSION : LEGACY_VERSION;
+  if (ck.version !== expected) {
+    fail(file, `unsupported checkpoint version ${JSON.stringify(ck.version)} in a ${sealed ? 'sealed' : 'bare msgpack'} file (expected ${expected}; this ffsnn reads ${LEGACY_VERSION} and ${CHECKPOINT_VERSION})`);
+  }
+  try {
+    validate(ck, file);
+  } catch (err) {
+    // a field of the wrong type can fail deep inside a check: still a malformed file, said in one line
+    if (err instanceof FileFormatError) throw err;
+    fail(file, `malformed content (${(err as Error).message.replace(/\s+/g, ' ')})`);
+  }
+  return sealed
+    ? { checkpoint: ck, contentSha256: digest }
+    : { checkpoint: ck, contentSha256: null, warning: `${file}: checkpoint version ${LEGACY_VERSION} carries no checksum, so damage to it cannot be detected; re-save it with this ffsnn (e.g. 'ffsnn train --resume') to add one` };
+}
+
+/** Decodes and validates checkpoint bytes (see checkCheckpoint); a version-1 file's warning goes to `warn`. */
+export function decodeCheckpoint(bytes: Uint8Array, file: string, warn: (msg: string) => void = defaultWarn): Checkpoint {
+  const r = checkCheckpoint(bytes, file);
+  if (r.warning) warn(r.warning);
+  return r.checkpoint;
+}
+
+function defaultWarn(msg: string): void {
+  console.error(`ffsnn: warning: ${msg}`);
+}
+
+function validate(ck: Checkpoint, file: string): void {
   const c = ck.config;
-  if (!c || !Array.isArray(c.sizes) || typeof c.rule !== 'string' || typeof c.neuron !== 'string') fail(file, "missing or malformed 'config'");
+  try {
+    checkRunConfig(c);
+  } catch (err) {
+    fail(file, `malformed 'config': ${(err as Error).message}`);
+  }
   const sizes = layerSizes(c);
   const s = ck.state;
   if (!s || !Array.isArray(s.W) || !Array.isArray(s.b) || s.W.length !== sizes.length - 1 || s.b.length !== sizes.length - 1) {
@@ -96,19 +151,35 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
   s.prototypes.forEach((p, l) => {
     if (!isF32(p, c.classes * sizes[l + 1])) fail(file, `state.prototypes[${l}] must be a Float32Array of ${c.classes * sizes[l + 1]} values`);
   });
+  for (const [name, arrays] of [['W', s.W], ['b', s.b], ['prototypes', s.prototypes]] as const) {
+    arrays.forEach((a, l) => {
+      for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) fail(file, `state.${name}[${l}][${i}] is ${a[i]} (a checkpoint holds finite numbers only)`);
+    });
+  }
   const n = ck.network;
   if (!n || n.format !== 'ffsnn-ir' || !Array.isArray(n.populations) || !Array.isArray(n.projections)) fail(file, "missing or malformed 'network' (IR)");
+  try {
+    checkNetwork(n);
+  } catch (err) {
+    fail(file, `malformed 'network' (IR): ${(err as Error).message}`);
+  }
   if (!Array.isArray(ck.rng) || ck.rng.length !== 4) fail(file, "'rng' must hold 4 state words");
   if (!Number.isInteger(ck.epoch) || ck.epoch < 0) fail(file, "'epoch' must be a non-negative integer");
   if (!ck.optimizer || (ck.optimizer.kind !== 'adam' && ck.optimizer.kind !== 'sgd')) fail(file, "missing or malformed 'optimizer'");
   if (!Array.isArray(ck.history)) fail(file, "missing 'history'");
-  return ck;
 }
 
-/** Reads and validates a checkpoint file. */
-export function readCheckpoint(path: string): Checkpoint {
+/** Reads and validates a checkpoint file; a version-1 file's warning goes to `warn` (stderr by default). */
+export function readCheckpoint(path: string, warn: (msg: string) => void = defaultWarn): Checkpoint {
   if (!existsSync(path)) throw new ConfigError(`checkpoint ${path} does not exist`);
-  return decodeCheckpoint(readFileSync(path), path);
+  return decodeCheckpoint(readFileSync(path), path, warn);
+}
+
+/** Reads and validates a checkpoint file, with its checksums: the file's SHA-256 and the verified content one. */
+export function readCheckedCheckpoint(path: string): CheckedCheckpoint & { fileSha256: string } {
+  if (!existsSync(path)) throw new ConfigError(`checkpoint ${path} does not exist`);
+  const bytes = readFileSync(path);
+  return { ...checkCheckpoint(bytes, path), fileSha256: sha256(bytes).toString('hex') };
 }
 
 export function modelOf(ck: Checkpoint): Model {

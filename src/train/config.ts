@@ -3,8 +3,7 @@
  * Defaults and validation of a run's configuration. The defaults are the main job: spiking FAUST
  * on the embedded MNIST split, sized to finish in under 10 minutes on 2 CPU cores.
  */
-import { invalidParam } from '../errors.js';
-import type { RunConfig } from '../io/run-config.js';
+import { checkRunConfig, type RunConfig } from '../io/run-config.js';
 
 export const DEFAULT_CONFIG: RunConfig = {
   rule: 'faust',
@@ -33,10 +32,6 @@ export const DEFAULT_CONFIG: RunConfig = {
   optimizer: 'adam',
   seed: 1,
   trainFraction: 1,
-};
-
-const oneOf = <T extends string>(k: keyof RunConfig, v: unknown, allowed: readonly T[]) => {
-  if (!allowed.includes(v as T)) throw invalidParam('train', k, v, allowed.map((a) => `'${a}'`).join(', '));
 };
 
 /**
@@ -68,33 +63,6 @@ export function lrAt(c: RunConfig, e: number): number {
 export function resolveConfig(partial: Partial<RunConfig>): RunConfig {
   const c: RunConfig = { ...DEFAULT_CONFIG, ...ruleDefaults(partial), ...partial };
   if (c.rule === 'stdp') c.optimizer = 'sgd';
-  oneOf('rule', c.rule, ['faust', 'ff', 'bp', 'stdp'] as const);
-  oneOf('neuron', c.neuron, ['rate', 'lif'] as const);
-  oneOf('encoding', c.encoding, ['poisson', 'latency'] as const);
-  oneOf('activity', c.activity, ['spike-count', 'trace'] as const);
-  oneOf('positives', c.positives, ['prototype', 'batch'] as const);
-  oneOf('lrSchedule', c.lrSchedule, ['constant', 'cosine'] as const);
-  oneOf('optimizer', c.optimizer, ['adam', 'sgd'] as const);
-  if (c.rule === 'stdp' && c.neuron !== 'lif') throw invalidParam('train', 'rule', 'stdp', "spiking neurons: STDP needs '--neuron lif'");
-  const int = (k: keyof RunConfig, min: number) => {
-    const v = c[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw invalidParam('train', k, v, `an integer >= ${min}`);
-  };
-  const pos = (k: keyof RunConfig) => {
-    const v = c[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalidParam('train', k, v, 'a finite number > 0');
-  };
-  int('epochs', 1);
-  int('batch', 1);
-  int('steps', 2);
-  int('classes', 2);
-  int('seed', 0);
-  if (c.seed > 0xffffffff) throw invalidParam('train', 'seed', c.seed, 'an integer in 0..4294967295');
-  for (const k of ['lr', 'dt', 'tauMem', 'tauSyn', 'vTh', 'psiBeta', 'temperature', 'inputRate', 'initScale', 'ffTheta', 'trainFraction'] as const) pos(k);
-  if (c.trainFraction > 1) throw invalidParam('train', 'trainFraction', c.trainFraction, 'a fraction in (0, 1]');
-  if (!(c.protoMomentum >= 0 && c.protoMomentum < 1)) throw invalidParam('train', 'protoMomentum', c.protoMomentum, 'a number in [0, 1)');
-  if (!Array.isArray(c.sizes) || c.sizes.length < 2 || c.sizes.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw invalidParam('train', 'sizes', c.sizes, 'input size then at least one layer size, positive integers');
-  }
+  checkRunConfig(c);
   return c;
 }

@@ -13,7 +13,7 @@ import { fractionOf } from '../data/dataset.js';
 import { accuracyOf, argmaxRows, scoreSplit } from '../eval/inference.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, modelOf, type Checkpoint, type EpochMetrics } from '../io/checkpoint.js';
 import type { RunConfig } from '../io/run-config.js';
-import { toIR } from '../io/to-ir.js';
+import { populationNames, toIR } from '../io/to-ir.js';
 import { updatePrototypes } from '../plasticity/faust.js';
 import { overlayLabel } from '../plasticity/ff.js';
 import { encodeBatch, forwardLif, forwardRate, initModel, layerSizes, prototypeScores, unitRows, type Model } from '../plasticity/model.js';
@@ -23,7 +23,8 @@ import { ReadRecorder } from '../plasticity/signals.js';
 import type { Grad } from '../plasticity/three-factor.js';
 import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
 import { Rng } from '../sim/rng.js';
-import { ConfigError } from '../errors.js';
+import { totalmem } from 'node:os';
+import { ConfigError, DivergenceError, MemoryLimitError, SnnError } from '../errors.js';
 import { lrAt } from './config.js';
 
 export interface RunState {
@@ -49,7 +50,32 @@ export interface BatchProgress {
   samplesPerS: number;
 }
 
-export function startRun(config: RunConfig): RunState {
+/**
+ * Bytes a run holds at its peak, estimated from its configuration: per parameter the weight, its
+ * gradient, Adam's two moments and two copies while a checkpoint is encoded; per sample of a batch
+ * and neuron the activity and, for spiking layers, membrane, current and trace at every step.
+ */
+export function trainingBytes(c: RunConfig): number {
+  const sizes = layerSizes(c);
+  let params = 0;
+  let neurons = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    params += sizes[l] * sizes[l + 1] + sizes[l + 1];
+    neurons += sizes[l + 1];
+  }
+  const floatsPerParam = 2 + (c.optimizer === 'adam' ? 2 : 0) + 2;
+  const batchRows = c.rule === 'ff' ? 2 * c.batch : c.batch;
+  const perNeuron = c.neuron === 'lif' ? 3 * c.steps + 2 : 3;
+  return 4 * (params * floatsPerParam + neurons * (batchRows * perNeuron + c.classes) + batchRows * sizes[0] * (c.neuron === 'lif' ? c.steps : 1));
+}
+
+/** The memory a run may use unless told otherwise: half the machine's RAM, as for simulated networks. */
+export const defaultMemoryBudget = (): number => Math.floor(totalmem() / 2);
+
+/** @throws MemoryLimitError, before allocating anything, when the run would not fit `budget` bytes. */
+export function startRun(config: RunConfig, budget = defaultMemoryBudget()): RunState {
+  const need = trainingBytes(config);
+  if (need > budget) throw new MemoryLimitError(`training a ${layerSizes(config).join('-')} network (weights, gradients, optimizer state, activations)`, need, budget);
   const rng = new Rng(config.seed);
   const model = initModel(config, rng.fork('init'));
   const optimizer = createOptimizer(config.optimizer, config.lr, [...model.state.W, ...model.state.b]);
@@ -111,6 +137,27 @@ function placeState(run: RunState, ops: BatchedOps): Grad[] {
 
 /** Trains one epoch and scores the test split; appends and returns its metrics. */
 export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedOps = cpuOps, onBatch?: (p: BatchProgress) => void): EpochMetrics {
+  const steps = epochSteps(run, train, test, ops);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    onBatch?.(r.value);
+  }
+}
+
+/** Index of the first NaN or infinite value of `a`, or -1. */
+function firstNonFinite(a: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
+}
+
+/**
+ * One epoch as a generator that yields after every batch (so a caller can let signals through
+ * between batches and stop cleanly) and returns the epoch's metrics. The model is changed batch by
+ * batch: a caller that stops early must not save it (the last checkpoint stays the last complete
+ * epoch). A NaN or infinite activity, loss, gradient or weight stops it with a DivergenceError
+ * naming the layer, the epoch, the batch and the run's step (batches since the start of the run).
+ */
+export function* epochSteps(run: RunState, train: Split, test: Split, ops: BatchedOps = cpuOps): Generator<BatchProgress, EpochMetrics> {
   const { config: c, model } = run;
   const e = run.epoch;
   const sizes = layerSizes(c);
@@ -128,6 +175,8 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
   const layerLoss = new Array<number>(c.rule === 'bp' ? 1 : sizes.length - 1).fill(0);
   let batches = 0;
   let correct = 0;
+  const nBatches = Math.ceil(train.n / c.batch);
+  const names = populationNames(model);
   const t0 = performance.now();
   for (let s = 0; s < train.n; s += c.batch) {
     const B0 = Math.min(c.batch, train.n - s);
@@ -155,9 +204,33 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
     const rec: BatchRecord = { B, y, phase };
     if (c.neuron === 'rate') rec.rate = forwardRate(model, x, B, ops);
     else rec.lif = forwardLif(model, encodeBatch(c, x, B, dim, encRng), B, true, ops);
+    const where = () => `epoch ${e + 1}, batch ${batches + 1} of ${nBatches} (step ${e * nBatches + batches + 1} of the run)`;
+    const diverged = (what: string, l: number, v: number) =>
+      new DivergenceError(`training diverged at ${where()}: ${what} of layer ${names[l + 1]} is ${v} (try a smaller --lr)`, { epoch: e + 1, batch: batches + 1, layer: names[l + 1] });
+    (rec.rate ?? rec.lif)!.forEach((r, l) => {
+      const i = firstNonFinite(r.h);
+      if (i >= 0) throw diverged('the activity', l, r.h[i]);
+    });
     for (const g of gradList) g.fill(0);
     const losses = applyRule(model, rec, grads, ops, run.recorder);
-    optimizerStep(run.optimizer, params, gradList, ops);
+    losses.forEach((v, l) => {
+      if (!Number.isFinite(v)) throw diverged(c.rule === 'bp' ? 'the loss (backprop, computed at the output)' : 'the loss', c.rule === 'bp' ? sizes.length - 2 : l, v);
+    });
+    try {
+      optimizerStep(run.optimizer, params, gradList, ops);
+    } catch (err) {
+      // the optimizer refuses a non-finite gradient before changing anything: say whose it is
+      const l = grads.findIndex((g) => firstNonFinite(g.dW) >= 0 || firstNonFinite(g.db) >= 0);
+      if (!(err instanceof SnnError) || l < 0) throw err;
+      const g = firstNonFinite(grads[l].dW) >= 0 ? grads[l].dW : grads[l].db;
+      throw diverged('the weight gradient', l, g[firstNonFinite(g)]);
+    }
+    for (let l = 0; l < model.state.W.length; l++) {
+      for (const w of [model.state.W[l], model.state.b[l]]) {
+        const i = firstNonFinite(w);
+        if (i >= 0) throw diverged('a weight', l, w[i]);
+      }
+    }
     losses.forEach((v, l) => (layerLoss[l] += v));
     batches++;
     const hs = (rec.rate ?? rec.lif)!.map((r) => r.h);
@@ -172,7 +245,7 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
       for (let r = 0; r < B; r++) if (pred[r] === y[r]) correct++;
     }
     const done = s + B0;
-    onBatch?.({
+    yield {
       epoch: e + 1,
       epochs: c.epochs,
       done,
@@ -180,7 +253,7 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
       loss: layerLoss.reduce((a, v) => a + v, 0) / layerLoss.length / batches,
       accuracy: c.rule === 'ff' ? null : correct / done,
       samplesPerS: done / ((performance.now() - t0) / 1000),
-    });
+    };
   }
   const seconds = (performance.now() - t0) / 1000;
   const scored = scoreSplit(model, test, root.fork('eval'), ops);

@@ -4,7 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { encodeBundle } from '../../src/export/bundle.js';
+import { writeCheckpoint } from '../../src/io/checkpoint.js';
+import { cpuOps } from '../../src/sim/batched/ops.js';
+import { resolveConfig } from '../../src/train/config.js';
+import { checkpointOf, startRun } from '../../src/train/trainer.js';
 import { smallLifNet } from '../helpers/nets.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/ffsnn.js', ...args], { encoding: 'utf8' });
@@ -32,7 +37,7 @@ test('bad input: unknown target, unknown profile, corrupted bundle and NIR give 
   }
   t.regex(runs[0].stderr, /unknown export target "onnx"/);
   t.regex(runs[1].stderr, /unknown profile 'loihi9'/);
-  t.regex(runs[3].stderr, /broken\.bundle: corrupted or truncated bundle/);
+  t.regex(runs[3].stderr, /broken\.bundle: damaged bundle/);
   t.regex(runs[4].stderr, /broken\.nir: cannot be read as HDF5/);
   t.deepEqual(readdirSync(out), []);
 });
@@ -51,4 +56,30 @@ test('map: fits on loihi2 (exit 0); refused by a user profile with the constrain
   const bad = cli('map', bundle, '--profile', file, '--samples', '1');
   t.is(bad.status, 1, bad.stderr);
   t.regex(bad.stderr, /does not fit loihi: population 'hid': fan-in of 11 input axons exceeds loihi's 4 per core/);
+});
+
+test('export records the checksums of its source checkpoint; a damaged checkpoint is refused in one line by evaluate, map and export', (t) => {
+  const ck = join(dir, 'checkpoint.ffsnn');
+  writeCheckpoint(ck, checkpointOf(startRun(resolveConfig({ neuron: 'rate', sizes: [784, 12, 8], seed: 2 })), cpuOps));
+  const bytes = readFileSync(ck);
+  const out = join(dir, 'net.bundle');
+  const r = cli('export', ck, '--target', 'bundle', '--out', out);
+  t.is(r.status, 0, r.stderr);
+  const m = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8'));
+  t.deepEqual(m.source, {
+    path: 'checkpoint.ffsnn',
+    kind: 'checkpoint',
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    contentSha256: createHash('sha256').update(bytes.subarray(40)).digest('hex'),
+  });
+  const damaged = join(dir, 'damaged.ffsnn');
+  const flipped = Uint8Array.from(bytes);
+  flipped[bytes.length >> 1] ^= 0x08;
+  writeFileSync(damaged, flipped);
+  for (const args of [['evaluate', damaged], ['map', damaged, '--profile', 'loihi2'], ['export', damaged, '--target', 'bundle', '--out', join(dir, 'never.bundle')]]) {
+    const e = cli(...args);
+    t.is(e.status, 2, e.stderr);
+    t.is(e.stderr.trim().split('\n').length, 1, e.stderr);
+    t.regex(e.stderr, /damaged\.ffsnn: damaged checkpoint: its SHA-256 checksum does not match/);
+  }
 });

@@ -1,37 +1,15 @@
 // SPDX-License-Identifier: MIT
 /** `ffsnn train` / `ffsnn evaluate` end to end on a small generated IDX dataset. */
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { capture } from '../helpers/cli.js';
 import { readCheckpoint } from '../../src/io/checkpoint.js';
 import { syntheticIdxDir } from '../train/synthetic.js';
 
 const data = syntheticIdxDir(200, 60);
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  const write = process.stdout.write.bind(process.stdout);
-  const ewrite = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-    process.stdout.write = write;
-    process.stderr.write = ewrite;
-  }
-}
 
 test.serial('train writes the run directory; evaluate reproduces test_accuracy; resume extends it', async (t) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'ffsnn-run-')), 'run');
@@ -99,36 +77,86 @@ test.serial('784-2000-2000 rate FAUST on IDX files runs end to end; FF evaluates
   t.deepEqual(rep.rule.recorded_reads, ['global.phase', 'layer.local', 'post.trace', 'post.v', 'pre.trace']);
 });
 
-test.serial('SIGKILL mid-run, then `train --resume`: the final checkpoint equals the uninterrupted run bit for bit', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'ffsnn-kill-'));
-  // spiking, default backend (wasm-simd here without a GPU): the path `ffsnn train` takes
-  const base = ['train', '--dataset', `idx:${data}`, '--hidden', '48,48', '--batch', '20', '--steps', '8', '--epochs', '10'];
-  const full = await capture([...base, '--out', join(root, 'full')]);
-  t.is(full.code, 0, full.err);
+// spiking, default backend (wasm-simd here without a GPU): the path `ffsnn train` takes
+const longRun = ['train', '--dataset', `idx:${data}`, '--hidden', '48,48', '--batch', '20', '--steps', '8', '--epochs', '10'];
+let uninterrupted: Promise<string> | undefined;
+/** The run directory of the 10-epoch run, trained once for the tests that compare against it. */
+function fullRun(t: { is(a: unknown, b: unknown, m?: string): void }): Promise<string> {
+  uninterrupted ??= (async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ffsnn-full-')), 'full');
+    const full = await capture([...longRun, '--out', dir]);
+    t.is(full.code, 0, full.err);
+    return dir;
+  })();
+  return uninterrupted;
+}
 
-  const dir = join(root, 'killed');
-  const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'ffsnn.js'), ...base, '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let seen = '';
-  const killedAt = await new Promise<string>((resolve, reject) => {
+/** Starts `ffsnn train` in a child process; `onEpoch1` runs once its first epoch is reported (saved). */
+function trainChild(dir: string, onEpoch1: (child: ChildProcess) => void | Promise<void>) {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'ffsnn.js'), ...longRun, '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let fired = false;
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) => {
     child.stdout.on('data', (d: Buffer) => {
-      seen += d.toString();
-      // kill as soon as the first epoch is reported: the run is at most one checkpoint further on
-      if (/epoch 1\/10 done/.test(seen) && !child.killed) child.kill('SIGKILL');
+      out += d.toString();
+      if (!fired && /epoch 1\/10 done/.test(out)) {
+        fired = true;
+        void onEpoch1(child);
+      }
     });
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(seen) : reject(new Error(`not killed: exit ${code}\n${seen}`))));
+    child.on('exit', (code, signal) => resolve({ code, signal, out, err }));
   });
-  const saved = readCheckpoint(join(dir, 'checkpoint.ffsnn'));
-  t.true(saved.epoch >= 1 && saved.epoch < 10, `killed after epoch ${saved.epoch}; output:\n${killedAt}`);
-  const res = await capture(['train', '--resume', '--out', dir, '--epochs', '10']);
-  t.is(res.code, 0, res.err);
-  const a = readCheckpoint(join(root, 'full', 'checkpoint.ffsnn'));
+}
+
+const bytes = (xs: Float32Array[]) => xs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64'));
+function sameAsUninterrupted(t: import('ava').ExecutionContext, dir: string, fullDir: string) {
+  const a = readCheckpoint(join(fullDir, 'checkpoint.ffsnn'));
   const b = readCheckpoint(join(dir, 'checkpoint.ffsnn'));
-  const bytes = (xs: Float32Array[]) => xs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64'));
   t.is(b.epoch, 10);
   t.deepEqual(bytes(b.state.W), bytes(a.state.W));
   t.deepEqual(bytes(b.state.b), bytes(a.state.b));
   t.deepEqual(bytes(b.state.prototypes), bytes(a.state.prototypes));
   t.deepEqual(bytes(b.optimizer.m), bytes(a.optimizer.m));
   t.deepEqual(b.history.map((h) => h.test_accuracy), a.history.map((h) => h.test_accuracy));
-  t.deepEqual(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).test_accuracy, JSON.parse(readFileSync(join(root, 'full', 'metrics.json'), 'utf8')).test_accuracy);
+  t.deepEqual(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).test_accuracy, JSON.parse(readFileSync(join(fullDir, 'metrics.json'), 'utf8')).test_accuracy);
+}
+
+test.serial('a second train on a running --out is refused by its lock; SIGKILL leaves a stale lock that `train --resume` takes over; the result equals the uninterrupted run bit for bit', async (t) => {
+  const fullDir = await fullRun(t);
+  const dir = join(mkdtempSync(join(tmpdir(), 'ffsnn-kill-')), 'killed');
+  let second: Awaited<ReturnType<typeof capture>> | undefined;
+  const r = await trainChild(dir, async (child) => {
+    second = await capture(['train', '--resume', '--out', dir, '--epochs', '10']);
+    child.kill('SIGKILL');
+  });
+  t.is(r.signal, 'SIGKILL', r.err);
+  t.is(second!.code, 2);
+  t.regex(second!.err, /killed is in use by another ffsnn train \(pid \d+, since .*\); wait for it to end or stop it/);
+  t.true(existsSync(join(dir, 'train.lock')), 'a killed run cannot remove its lock');
+  const saved = readCheckpoint(join(dir, 'checkpoint.ffsnn'));
+  t.true(saved.epoch >= 1 && saved.epoch < 10, `killed after epoch ${saved.epoch}; output:\n${r.out}`);
+  const res = await capture(['train', '--resume', '--out', dir, '--epochs', '10']);
+  t.is(res.code, 0, res.err);
+  t.regex(res.err, /took over .*train\.lock left by pid \d+, which is no longer running/);
+  t.false(existsSync(join(dir, 'train.lock')));
+  sameAsUninterrupted(t, dir, fullDir);
+});
+
+test.serial('SIGINT stops after the current batch: last complete checkpoint kept, resume command printed, exit 130; resuming equals the uninterrupted run bit for bit', async (t) => {
+  const fullDir = await fullRun(t);
+  const dir = join(mkdtempSync(join(tmpdir(), 'ffsnn-int-')), 'interrupted');
+  const r = await trainChild(dir, (child) => void child.kill('SIGINT'));
+  t.is(r.code, 130, r.err);
+  const m = /interrupted by SIGINT (?:in epoch \d+ after batch \d+|after epoch \d+); the last complete checkpoint \(epoch (\d+)\) is intact in \S+; resume with: (ffsnn train --resume --out \S+ --epochs 10)\n/.exec(r.err);
+  t.truthy(m, r.err);
+  const saved = readCheckpoint(join(dir, 'checkpoint.ffsnn'));
+  t.is(saved.epoch, Number(m![1]));
+  t.true(saved.epoch < 10);
+  t.false(existsSync(join(dir, 'train.lock')));
+  t.deepEqual(readdirSync(dir).sort(), ['checkpoint.ffsnn', 'config.json', 'metrics.json']);
+  const res = await capture(m![2].split(' ').slice(1));
+  t.is(res.code, 0, res.err);
+  sameAsUninterrupted(t, dir, fullDir);
 });

@@ -19,9 +19,9 @@ test('truncated, corrupted and foreign bundles are FileFormatErrors naming the f
   const flipped = Uint8Array.from(bytes);
   flipped[bytes.length - 10] ^= 0x40;
   for (const [what, b, re] of [
-    ['truncated', bytes.subarray(0, bytes.length - 100), /SHA-256|truncated/],
-    ['header only', bytes.subarray(0, 20), /truncated/],
-    ['corrupted', flipped, /SHA-256/],
+    ['truncated', bytes.subarray(0, bytes.length - 100), /damaged bundle: its SHA-256 checksum does not match/],
+    ['header only', bytes.subarray(0, 20), /damaged bundle: truncated/],
+    ['corrupted', flipped, /damaged bundle: its SHA-256/],
     ['foreign', new TextEncoder().encode('{"not":"a bundle"}'), /missing FFSNNB1 header/],
   ] as const) {
     const e = t.throws(() => decodeBundle(b, 'net.bundle'), { instanceOf: FileFormatError }, what);

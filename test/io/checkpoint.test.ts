@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { FileFormatError, ConfigError } from '../../src/errors.js';
-import { CHECKPOINT_FORMAT, encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../src/io/checkpoint.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, encodeCheckpoint, readCheckedCheckpoint, readCheckpoint, writeCheckpoint } from '../../src/io/checkpoint.js';
+import { seal } from '../../src/io/sealed.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { checkpointOf, startRun } from '../../src/train/trainer.js';
 import { cpuOps } from '../../src/sim/batched/ops.js';
@@ -52,12 +53,22 @@ test('IR: transposed dense weights, LIF params, encoding and prototype readout',
 test('truncated, foreign, wrong-version and inconsistent files are FileFormatErrors naming the file', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ffsnn-ck-'));
   const good = encodeCheckpoint(sample());
+  const packr = new Packr({ moreTypes: true, useRecords: false });
+  const flipped = Uint8Array.from(good);
+  flipped[good.length - 5] ^= 0x01; // one bit of the last weights
+  const badMagic = Uint8Array.from(good);
+  badMagic[2] ^= 0x10;
   const cases: [string, Uint8Array, RegExp][] = [
-    ['truncated.ffsnn', good.subarray(0, Math.floor(good.length / 2)), /truncated or corrupted/],
+    ['truncated.ffsnn', good.subarray(0, Math.floor(good.length / 2)), /damaged checkpoint: its SHA-256 checksum does not match/],
+    ['cut-in-header.ffsnn', good.subarray(0, 20), /damaged checkpoint: truncated/],
+    ['flipped.ffsnn', flipped, /damaged checkpoint/],
+    ['bad-magic.ffsnn', badMagic, /damaged checkpoint: its FFSNNC2 header is corrupted/],
+    ['empty.ffsnn', new Uint8Array(0), /damaged checkpoint/],
     ['garbage.ffsnn', Buffer.from('hello world, not msgpack at all'), /./],
     ['foreign.ffsnn', new Packr().pack({ format: 'something-else', version: 1 }), /not an ffsnn checkpoint/],
-    ['future.ffsnn', new Packr({ moreTypes: true, useRecords: false }).pack({ ...sample(), version: 99 }), /unsupported checkpoint version 99/],
-    ['shape.ffsnn', new Packr({ moreTypes: true, useRecords: false }).pack({ ...sample(), config: { ...sample().config, sizes: [784, 11, 7] } }), /state\.W\[0\]/],
+    ['future.ffsnn', seal(CHECKPOINT_MAGIC, packr.pack({ ...sample(), version: 99 })), /unsupported checkpoint version 99/],
+    ['bare-v2.ffsnn', packr.pack(sample()), /unsupported checkpoint version 2 in a bare msgpack file/],
+    ['shape.ffsnn', seal(CHECKPOINT_MAGIC, packr.pack({ ...sample(), config: { ...sample().config, sizes: [784, 11, 7] } })), /state\.W\[0\]/],
   ];
   for (const [name, bytes, msg] of cases) {
     const f = join(dir, name);
@@ -65,7 +76,29 @@ test('truncated, foreign, wrong-version and inconsistent files are FileFormatErr
     const err = t.throws(() => readCheckpoint(f), { instanceOf: FileFormatError }, name);
     t.true(err!.message.startsWith(f), err!.message);
     t.regex(err!.message, msg);
+    t.is(err!.message.split('\n').length, 1);
   }
   t.throws(() => readCheckpoint(join(dir, 'missing.ffsnn')), { instanceOf: ConfigError });
   t.is(readFileSync(join(dir, 'truncated.ffsnn')).length, Math.floor(good.length / 2));
+});
+
+test('version 2 carries a verified SHA-256; a version-1 file (no checksum) loads with a warning', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ffsnn-ck-'));
+  const ck = sample();
+  const file = join(dir, 'v2.ffsnn');
+  writeCheckpoint(file, ck);
+  const checked = readCheckedCheckpoint(file);
+  t.is(checked.checkpoint.version, 2);
+  t.regex(checked.contentSha256!, /^[0-9a-f]{64}$/);
+  t.regex(checked.fileSha256, /^[0-9a-f]{64}$/);
+  t.is(checked.warning, undefined);
+
+  const legacy = join(dir, 'v1.ffsnn');
+  writeFileSync(legacy, new Packr({ moreTypes: true, useRecords: false }).pack({ ...ck, version: 1 }));
+  const warnings: string[] = [];
+  const back = readCheckpoint(legacy, (m) => warnings.push(m));
+  t.deepEqual(back.state.W, ck.state.W);
+  t.is(warnings.length, 1);
+  t.regex(warnings[0], /v1\.ffsnn: checkpoint version 1 carries no checksum/);
+  t.is(readCheckedCheckpoint(legacy).contentSha256, null);
 });

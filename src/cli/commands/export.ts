@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   const profile = values.profile ? loadProfile(values.profile) : target === 'lava' ? loadProfile('loihi2') : undefined;
   const sample = numberOption('sample', values.sample, { integer: true, min: 0 }) ?? 0;
   const seed = numberOption('seed', values.seed, { integer: true, min: 0 }) ?? 1;
-  const { net } = await loadNetwork(positionals[0]);
+  const { net, source } = await loadNetwork(positionals[0]);
   let input: Float64Array[] | undefined;
   let inputFrom = '';
   if (target === 'pynn') {
@@ -53,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       inputFrom = `seeded Poisson input (p = 0.2 per step, ${steps} steps, seed ${seed})`;
     }
   }
-  const r = await exportNetwork(net, target, values.out, { profile, input });
+  const r = await exportNetwork(net, target, values.out, { profile, input, source });
   if (values.json) {
     console.log(JSON.stringify({ files: r.files, manifest: r.manifestPath, profile: profile?.name ?? null, input: inputFrom || undefined }, null, 2));
     return 0;

@@ -65,7 +65,7 @@ function validate(file: string, json: boolean): number {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    const faults = [`/: not valid JSON (${(err as Error).message})`];
+    const faults = [`/: not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')})`];
     report(file, faults, json);
     return 1;
   }

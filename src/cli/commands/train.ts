@@ -2,13 +2,15 @@
 /** `ffsnn train`: trains a network with a local rule and writes a run directory. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../../atomic.js';
-import { ConfigError } from '../../errors.js';
+import { writeFileAtomicSync, type WriteData } from '../../atomic.js';
+import { ConfigError, DivergenceError, WriteError } from '../../errors.js';
 import { checkDatasetSpec, loadDataset, type Dataset } from '../../data/index.js';
 import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
+import { RunLock } from '../../io/run-lock.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
-import { checkpointOf, resumeRun, runEpoch, startRun, trainingSplit, type RunState } from '../../train/trainer.js';
+import { checkpointOf, epochSteps, resumeRun, startRun, trainingSplit, type BatchProgress, type RunState } from '../../train/trainer.js';
+import type { EpochMetrics } from '../../io/checkpoint.js';
 import { createOps } from '../../sim/batched/create-ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
@@ -21,6 +23,13 @@ Trains a layered network and writes a run directory (--out) holding checkpoint.f
 epoch, atomically), metrics.json (per epoch; test_accuracy of the final model, a fraction) and
 config.json. With no flags: spiking FAUST, 784-500-500 LIF, 14 Poisson steps, on the embedded
 MNIST split (8,000 train / 2,000 test).
+
+Long jobs: SIGINT (Ctrl-C) or SIGTERM stops after the current batch, keeps the last complete
+checkpoint, prints the command that resumes it and exits with 130 / 143 (a second signal exits at
+once; the checkpoint on disk is complete either way). A run that diverges (NaN or infinite loss,
+gradient, weight or activity) stops at that batch naming the layer and step; a checkpoint that
+cannot be written (full disk, read-only folder) stops the run with the previous one intact. One
+run per directory: DIR/train.lock refuses a second 'ffsnn train' while the first is alive.
 
 options:
   --rule faust|ff|bp|stdp      learning rule (default faust)
@@ -86,10 +95,23 @@ function hiddenSizes(raw: string): number[] {
   return parts;
 }
 
-/** Writes a JSON file atomically (temp + fsync + rename). */
-function writeJson(path: string, value: unknown): void {
-  writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`);
+/** What a write error code means, for the one-line message. */
+const WRITE_FAULTS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+};
+
+/** Test seams: the function that writes a file's bytes (to inject a full disk). */
+export interface TrainIo {
+  writeData?: WriteData;
 }
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export function metricsOf(run: RunState, data: Dataset, trainSamples: number, backend: Record<string, string>) {
   const last = run.history[run.history.length - 1];
@@ -160,7 +182,7 @@ export function checkTrainArgs(argv: string[]): void {
   resolveConfig({ ...partial, sizes: [1, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])] });
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
   const { values: o } = parseOptions(argv, OPTIONS);
   const epochs = numberOption('epochs', o.epochs, { integer: true, min: 1 });
   let state: RunState;
@@ -197,19 +219,81 @@ export async function run(argv: string[]): Promise<number> {
   data ??= loadDataset(state.config.dataset, true);
   const train = trainingSplit(state.config, data);
   mkdirSync(out, { recursive: true });
-  writeJson(join(out, 'config.json'), state.config);
+  const lock = RunLock.acquire(out);
+  if (lock.tookOver) console.error(`ffsnn train: note: took over ${lock.path} left by pid ${lock.tookOver.pid}, which is no longer running`);
+  const resumeHint = () => `ffsnn train --resume --out ${/\s/.test(out) ? JSON.stringify(out) : out} --epochs ${state.config.epochs}`;
+  const saved = () => (savedEpoch > 0 ? `the last complete checkpoint (epoch ${savedEpoch}) is intact in ${join(out, 'checkpoint.ffsnn')}` : 'no checkpoint was saved yet');
+  let savedEpoch = state.epoch;
+  let stopSignal: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopSignal) {
+      // second signal: leave now; the checkpoint on disk is complete (atomic writes)
+      lock.release();
+      process.exit(SIGNAL_EXIT[sig] ?? 1);
+    }
+    stopSignal = sig;
+    process.stderr.write(`\nffsnn train: ${sig} received, stopping after the current batch (send it again to stop at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const threads = numberOption('threads', o.threads, { integer: true, min: 1, max: 256 });
   const ops = await createOps({ backend: o.backend, threads });
-  const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
-  while (state.epoch < state.config.epochs) {
-    const m = runEpoch(state, train, data.test, ops, (p) => progress.update(p));
-    writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops));
-    writeJson(join(out, 'metrics.json'), metricsOf(state, data, train.n, { ...ops.backends }));
-    // reported once saved: a run killed after this line resumes from this epoch
-    progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
+  try {
+    // a write that fails (full disk, read-only folder) leaves the previous file and no temp file behind
+    const write = (path: string, f: () => void) => {
+      try {
+        f();
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!(code in WRITE_FAULTS)) throw err;
+        throw new WriteError(`cannot write ${path}: ${code} (${WRITE_FAULTS[code]}); ${saved()}; once fixed, resume with: ${resumeHint()}`, { path, code });
+      }
+    };
+    const writeJson = (path: string, value: unknown) => write(path, () => writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`, io.writeData));
+    if (existsSync(join(out, 'checkpoint.ffsnn')) !== !!o.resume) {
+      // checked again under the lock: another run may have saved its first epoch meanwhile
+      throw new ConfigError(o.resume ? `${out} holds no checkpoint to resume` : `${out} already holds a checkpoint; use --resume to continue it or another --out`);
+    }
+    writeJson(join(out, 'config.json'), state.config);
+    const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
+    while (state.epoch < state.config.epochs && !stopSignal) {
+      const steps = epochSteps(state, train, data.test, ops);
+      let r: IteratorResult<BatchProgress, EpochMetrics>;
+      let batch = 0;
+      try {
+        for (r = steps.next(); !r.done; r = steps.next()) {
+          progress.update(r.value);
+          batch++;
+          await new Promise((go) => setImmediate(go)); // lets a signal in between batches
+          if (stopSignal) break;
+        }
+      } catch (err) {
+        if (err instanceof DivergenceError) throw new DivergenceError(`${err.message}; ${saved()}`, err.context);
+        throw err;
+      }
+      if (!r.done) {
+        // the epoch is abandoned: its half-trained weights are not saved
+        process.stderr.write(`ffsnn train: interrupted by ${stopSignal} in epoch ${state.epoch + 1} after batch ${batch}; ${saved()}; resume with: ${resumeHint()}\n`);
+        return SIGNAL_EXIT[stopSignal!] ?? 1;
+      }
+      const m = r.value;
+      write(join(out, 'checkpoint.ffsnn'), () => writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops), io.writeData));
+      savedEpoch = state.epoch;
+      writeJson(join(out, 'metrics.json'), metricsOf(state, data, train.n, { ...ops.backends }));
+      // reported once saved: a run killed after this line resumes from this epoch
+      progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
+    }
+    if (stopSignal && state.epoch < state.config.epochs) {
+      process.stderr.write(`ffsnn train: interrupted by ${stopSignal} after epoch ${state.epoch}; ${saved()}; resume with: ${resumeHint()}\n`);
+      return SIGNAL_EXIT[stopSignal] ?? 1;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    lock.release();
+    await ops.dispose();
   }
   const metrics = metricsOf(state, data, train.n, { ...ops.backends });
-  await ops.dispose();
   if (o.json) console.log(JSON.stringify(metrics));
   else console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);
   return 0;

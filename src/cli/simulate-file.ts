@@ -27,6 +27,8 @@ export interface FileSimOptions {
   steps?: number;
   profile?: string;
   record?: string[];
+  /** Deliver feed-forward spikes within the step (NIR consumers' timing); float runs only. */
+  sameStep?: boolean;
   seed: number;
 }
 
@@ -114,6 +116,7 @@ export async function simulateFile(file: string, o: FileSimOptions): Promise<Fil
     names = net.populations.map((p) => p.name);
     width = net.populations.find((p) => p.name === net!.inputs[0])!.size;
   }
+  if (o.sameStep && (netx || o.profile)) throw new ConfigError('--same-step applies to the float simulation only (chip models have one step of latency per projection)');
   const encoding = net?.encoding ?? hints.encoding;
   const digits = o.digits !== undefined ? digitFrames(encoding, o.digits, width, o.seed, file) : undefined;
   const frames = fitSteps(digits ? digits.frames : readRaster(o.input!, width), o.steps, width);
@@ -132,7 +135,7 @@ export async function simulateFile(file: string, o: FileSimOptions): Promise<Fil
     perLayer = simulateQuantized(net!, q, frames).frames;
     model = `${profile.name} fixed point (${q.format})`;
   } else {
-    const r = simulateIR(net!, steps, (t) => frames[t], { record: true });
+    const r = simulateIR(net!, steps, (t) => frames[t], { record: true, sameStep: o.sameStep });
     perLayer = {};
     for (const p of net!.populations)
       perLayer[p.name] = r.raster![p.name].map((idx, t) => {
@@ -141,7 +144,7 @@ export async function simulateFile(file: string, o: FileSimOptions): Promise<Fil
         for (const i of idx) a[i] = p.model === 'Input' ? frames[t][i] : 1;
         return a;
       });
-    model = 'float (IR simulator)';
+    model = `float (IR simulator${o.sameStep ? ', feed-forward spikes delivered within the step' : ''})`;
   }
   const outputs = net?.outputs ?? hints.outputs ?? [];
   const output = outputs.length ? outputs[outputs.length - 1] : names[names.length - 1];

@@ -6,7 +6,7 @@ import { numberOption, parseOptions } from '../args.js';
 import { simulateFile } from '../simulate-file.js';
 
 export const summary = 'run a network file on an input raster, or a benchmark network (cuba)';
-export const help = `usage: ffsnn simulate FILE (--input RASTER | --digits K) [--steps T] [--profile NAME] [--record LAYERS] [--seed S] [--json]
+export const help = `usage: ffsnn simulate FILE (--input RASTER | --digits K) [--steps T] [--profile NAME] [--record LAYERS] [--same-step] [--seed S] [--json]
        ffsnn simulate cuba [--n N] [--duration S] [--dt MS] [--seed S] [--kernel auto|js] [--warmup STEPS] [--json]
 
 simulate FILE: FILE is a checkpoint, a bundle, a NIR file or a Lava netx file (.net, as 'ffsnn
@@ -21,6 +21,9 @@ export --target lava' writes it). It is fed an input raster and reports each lay
   --profile NAME  run the chip's fixed-point model (quantised for the profile); a netx file
                   always runs Lava's fixed-point Loihi model
   --record LAYERS comma-separated layer names to report (default: every non-input layer)
+  --same-step     deliver feed-forward spikes within the step they are emitted, as snnTorch,
+                  Norse and NIRTorch run a NIR graph (default: one step per projection, as
+                  ffsnn's engine and Loihi); float simulation only
   --json          {"output": NAME, "steps": T, "layers": {NAME: {"counts": [...],
                   "per_step": [[...] per step]}}, "model", "digits", "notes", ...}
 
@@ -46,7 +49,7 @@ options:
 
 export async function run(argv: string[]): Promise<number> {
   if (!argv.includes('cuba')) {
-    const { positionals } = parseOptions(argv, { input: { type: 'string' }, digits: { type: 'string' }, steps: { type: 'string' }, profile: { type: 'string' }, record: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } }, true);
+    const { positionals } = parseOptions(argv, { input: { type: 'string' }, digits: { type: 'string' }, steps: { type: 'string' }, profile: { type: 'string' }, record: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, 'same-step': { type: 'boolean' } }, true);
     if (positionals.length !== 1) throw new ConfigError(`simulate: expected one FILE (or 'cuba'), got ${positionals.length ? `'${positionals.join(' ')}'` : 'nothing'}`);
     return runFile(positionals[0], argv);
   }
@@ -134,6 +137,7 @@ async function runFile(file: string, argv: string[]): Promise<number> {
       record: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
+      'same-step': { type: 'boolean' },
     },
     true,
   );
@@ -144,6 +148,7 @@ async function runFile(file: string, argv: string[]): Promise<number> {
     profile: values.profile,
     record: values.record?.split(',').map((s) => s.trim()).filter(Boolean),
     seed: numberOption('seed', values.seed, { integer: true, min: 0, max: 0xffffffff }) ?? 1,
+    sameStep: values['same-step'],
   });
   if (values.json) {
     console.log(JSON.stringify(r));

@@ -169,9 +169,15 @@ export function nirToIr(nir: NirFile, name: string, opts: { dtMs?: number } = {}
       });
   const meta = nir.graph.metadata;
   const unit = meta.time_unit === 'ms' ? 'ms' : 's';
-  const ts = unit === 'ms' ? 1 : 1000;
+  let ts = unit === 'ms' ? 1 : 1000;
   if (meta.time_unit === undefined) notes.push('time constants read in seconds (no time_unit in the graph metadata)');
   let dtMs = opts.dtMs;
+  // ffsnn's own exports declare dt = 1e-4 s for the consumers and keep ffsnn's step in ffsnn_dt_ms:
+  // file time is steps x dt, so ffsnn reads it back on its own step.
+  if (typeof meta.ffsnn_dt_ms === 'number' && typeof meta.dt === 'number' && meta.ffsnn_dt_ms > 0 && meta.dt > 0) {
+    ts = meta.ffsnn_dt_ms / meta.dt;
+    dtMs ??= meta.ffsnn_dt_ms;
+  }
   if (dtMs === undefined && typeof meta.dt === 'number') dtMs = meta.dt * ts;
   if (dtMs === undefined) {
     // snnTorch and Rockpool write r = tau/dt (Rockpool with a factor exp(-dt/tau) close to 1).
@@ -240,7 +246,7 @@ export function nirToIr(nir: NirFile, name: string, opts: { dtMs?: number } = {}
         continue;
       }
       if (seen.has(next)) throw new ImportError(`node '${next}' (${node.type}) is on a cycle without any neuron node`, { node: next });
-      walk(src, next, step(next, node, path, pops.get(src)!.size, dtMs!), new Set([...seen, next]));
+      walk(src, next, step(next, node, path, pops.get(src)!.size, dtMs! / ts), new Set([...seen, next]));
     }
   };
   for (const src of pops.keys()) walk(src, src, { w: null, rows: pops.get(src)!.size, bias: null, delay: 0, names: [] }, new Set([src]));
@@ -266,14 +272,14 @@ function identity(n: number): Float64Array {
   return w;
 }
 
-/** Applies one synaptic node to the composed path. */
-function step(name: string, node: NirNode, p: Path, nSrc: number, dtMs: number): Path {
+/** Applies one synaptic node to the composed path (`dtFile`: the time step in the file's unit). */
+function step(name: string, node: NirNode, p: Path, nSrc: number, dtFile: number): Path {
   const cols = nSrc;
   const names = [...p.names];
   if (node.type === 'Identity') return p;
   if (node.type === 'Delay') {
     const d = field(node, name, 'delay')!;
-    const steps = Array.from(d.data, (x) => Math.round((x * 1000) / dtMs));
+    const steps = Array.from(d.data, (x) => Math.round(x / dtFile));
     if (steps.some((x) => x !== steps[0])) throw new ImportError(`node '${name}' (Delay): per-neuron delays differ; ffsnn needs one delay per projection`, { node: name });
     return { ...p, delay: p.delay + steps[0] };
   }

@@ -71,7 +71,7 @@ function isHdf5(file: string): boolean {
 }
 
 /** K test digits of the embedded split, encoded back to back as training encodes them (evaluate's seeds). */
-function digitFrames(encoding: EncodingIR | undefined, k: number, width: number, seed: number, file: string) {
+export function digitFrames(encoding: EncodingIR | undefined, k: number, width: number, seed: number, file: string) {
   if (!encoding) throw new ConfigError(`${file}: no input encoding is known for this network (none in the file or in ${file}.manifest.json); give --input RASTER`);
   const ds = loadDataset('mnist-embedded', false);
   if (ds.dim !== width) throw new ConfigError(`--digits: the network's input has ${width} neurons, the digits ${ds.dim} pixels`);

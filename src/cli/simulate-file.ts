@@ -128,7 +128,7 @@ export async function simulateFile(file: string, o: FileSimOptions): Promise<Fil
     const out = runNetxChain(netx.layers, frames);
     perLayer = { [names[0]]: frames };
     out.forEach((f, k) => (perLayer[names[k + 1]] = f));
-    model = "Lava Loihi fixed point (netx: optimize_weight_bits, PyDenseModelBitAcc, PyLifModelBitAcc)";
+    model = "Lava Loihi fixed point (netx chain: ports of lava-dl optimize_weight_bits, Lava PyDenseModelBitAcc and PyLifModelBitAcc)";
   } else if (o.profile) {
     const profile = loadProfile(o.profile);
     const q = quantizeNetwork(net!, profile);

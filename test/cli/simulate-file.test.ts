@@ -159,3 +159,22 @@ test.serial('bad rasters and options: one line each, exit 2', async (t) => {
     t.regex(r.err, re);
   }
 });
+
+test.serial('--same-step delivers feed-forward spikes within the step: layer k fires k steps earlier than with one step per projection', async (t) => {
+  const chain = chainNet();
+  const cb = join(dir, 'chain2.bundle');
+  writeFileSync(cb, encodeBundle(chain));
+  const frames = poissonRaster(11, 50, 8, 0.4);
+  const npy = join(dir, 'chain2.npy');
+  // numpy bool raster ('|b1'): the same bytes as uint8 0/1
+  writeFileSync(npy, Buffer.from(npyBytes(frames).toString('latin1').replace("'|u1'", "'|b1'"), 'latin1'));
+  const a = JSON.parse((await cli(cb, '--input', npy, '--json')).out);
+  const r = await cli(cb, '--input', npy, '--same-step', '--json');
+  t.is(r.code, 0, r.err);
+  const b = JSON.parse(r.out);
+  t.true(b.layers.out.counts.some((c: number) => c > 0));
+  t.deepEqual(b.layers.hid.per_step.slice(0, 49), a.layers.hid.per_step.slice(1));
+  t.deepEqual(b.layers.out.per_step.slice(0, 48), a.layers.out.per_step.slice(2));
+  const bad = await cli(cb, '--input', npy, '--same-step', '--profile', 'loihi2');
+  t.regex(bad.err, /--same-step applies to the float simulation only/);
+});

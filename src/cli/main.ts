@@ -27,7 +27,7 @@ const USAGE = `usage: ffsnn <command> [options]
 commands:
   train      train a network with a local learning rule (default: spiking FAUST on embedded MNIST)
   evaluate   evaluate a checkpoint
-  simulate   run a benchmark network (cuba)
+  simulate   run a network file on an input raster (or the cuba benchmark)
   profiles   list or validate hardware profiles
   map        map a checkpoint onto a hardware profile
   export     export a checkpoint (nir, lava, pynn, bundle)

@@ -18,7 +18,7 @@ import { checkNetwork } from '../ir/simulate.js';
 import { writeNetx } from './lava/netx.js';
 import { mapNetwork, type MapResult } from '../chips/map.js';
 import { writeNirFile } from './nir/hdf5.js';
-import { irToNir } from './nir/from-ir.js';
+import { irToNir, NIR_CONVENTIONS } from './nir/from-ir.js';
 import { formatAjvErrors, type HardwareProfile } from '../chips/profile.js';
 import { pynnData, pynnScript } from './pynn/emit.js';
 import { quantizeNetwork, type QuantizedNetwork } from '../chips/quantize.js';
@@ -44,6 +44,8 @@ export interface ExportOptions {
   source?: ExportSource;
   /** PyNN: the input presented by the script, frames[t][i]. */
   input?: Float64Array[];
+  /** NIR: one Output node per output population (default: only the last). */
+  readouts?: boolean;
 }
 
 export interface ExportResult {
@@ -102,6 +104,9 @@ export async function exportNetwork(net: NetworkIR, target: Target, out: string,
   const dir = dirname(out);
   const manifestPath = `${out}.manifest.json`;
   const notes: string[] = [...(map?.notes ?? [])];
+  /** What the target cannot express (manifest `unsupported`, and stderr through the CLI). */
+  const unsupported: string[] = [];
+  let conventions: Record<string, { value: string; why: string }> | undefined;
   const weights = new Map<string, { file: string; location: string; numberFormat: string; unit: string }>();
   const files: { path: string; role: 'network' | 'data' | 'script'; write: (tmp: string) => Promise<void> | void }[] = [];
   const fileName = basename(out);
@@ -116,7 +121,9 @@ export async function exportNetwork(net: NetworkIR, target: Target, out: string,
     }
     case 'nir': {
       const src = q ? dequantizedNetwork(net, q) : net;
-      const nir = irToNir(src);
+      const { nir, unsupported: cannot } = irToNir(src, { readouts: opts.readouts });
+      unsupported.push(...cannot);
+      conventions = NIR_CONVENTIONS;
       files.push({ path: out, role: 'network', write: (tmp) => writeNirFile(tmp, nir) });
       const names = Object.entries(nir.graph.nodes!).filter(([, n]) => n.type === 'Affine');
       for (const [node, n] of names)
@@ -169,7 +176,17 @@ export async function exportNetwork(net: NetworkIR, target: Target, out: string,
     createdBy: VERSION,
     ...(opts.source ? { source: { ...opts.source, path: basename(opts.source.path) } } : {}),
     files: files.filter((f) => f.path !== manifestPath).map((f) => ({ path: basename(f.path), role: f.role, ...sha(f.path) })),
-    network: { name: net.name, dt: net.dt, timeUnit: 'ms', inputs: net.inputs, outputs: net.outputs, ...(net.learning ? { learning: net.learning as unknown as Record<string, unknown> } : {}) },
+    network: {
+      name: net.name,
+      dt: net.dt,
+      timeUnit: 'ms',
+      inputs: net.inputs,
+      outputs: net.outputs,
+      ...(net.learning ? { learning: net.learning as unknown as Record<string, unknown> } : {}),
+      ...(net.encoding ? { encoding: net.encoding as unknown as Record<string, unknown> } : {}),
+    },
+    ...(conventions ? { conventions } : {}),
+    unsupported,
     profile: profile ? { name: profile.name, title: profile.title, weightFormat: profile.weights.format, cores: map!.cores, chips: map!.chips } : null,
     quantization: { applied: !!q && target !== 'bundle', ...(q ? { weightFormat: q.format } : {}), notes },
     populations: net.populations.map((p) => {

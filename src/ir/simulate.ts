@@ -170,8 +170,13 @@ export function checkNetwork(net: NetworkIR): Map<string, PopulationIR> {
   return pops;
 }
 
-/** Runs a spiking network for `steps` steps; `input(t)` gives the input populations' values at step t. */
-export function simulateIR(net: NetworkIR, steps: number, input: (t: number) => StepInput, opts: { record?: boolean } = {}): SimResult {
+/**
+ * Runs a spiking network for `steps` steps; `input(t)` gives the input populations' values at step t.
+ * `sameStep`: a zero-delay projection into a population later in the population order delivers
+ * within the step (how snnTorch, Norse and NIRTorch run a NIR graph: layer by layer in one step);
+ * recurrent and backward projections keep their one step.
+ */
+export function simulateIR(net: NetworkIR, steps: number, input: (t: number) => StepInput, opts: { record?: boolean; sameStep?: boolean } = {}): SimResult {
   const pops = checkNetwork(net);
   if (!(net.dt > 0)) throw invalidParam('network', 'dt', net.dt, 'a time step > 0 ms for a spiking simulation (use forwardRate for dt = 0)');
   const runners = new Map<string, Runner>();
@@ -187,13 +192,15 @@ export function simulateIR(net: NetworkIR, steps: number, input: (t: number) => 
     if (!r) pending.set(buf, (r = Array.from({ length: slots }, () => new Float64Array(buf.length))));
     return r;
   };
-  const outgoing = new Map<string, { proj: ProjectionIR; target: Float64Array[]; nPost: number }[]>();
+  const outgoing = new Map<string, { proj: ProjectionIR; target: Float64Array[]; now: Float64Array | null; nPost: number }[]>();
   const biases: { bias: Float32Array; target: Float64Array }[] = [];
+  const order = new Map(net.populations.map((p, k) => [p.name, k]));
   for (const pr of net.projections) {
     const r = runners.get(pr.post)!;
     const buf = pr.receptor === 'inh' ? r.inh : r.exc;
     if (!outgoing.has(pr.pre)) outgoing.set(pr.pre, []);
-    outgoing.get(pr.pre)!.push({ proj: pr, target: ring(buf), nPost: pops.get(pr.post)!.size });
+    const forward = order.get(pr.post)! > order.get(pr.pre)!;
+    outgoing.get(pr.pre)!.push({ proj: pr, target: ring(buf), now: opts.sameStep && forward ? buf : null, nPost: pops.get(pr.post)!.size });
     if (pr.bias) biases.push({ bias: pr.bias, target: buf });
   }
   const counts: Record<string, Float64Array> = {};
@@ -235,11 +242,12 @@ export function simulateIR(net: NetworkIR, steps: number, input: (t: number) => 
       const cnt = counts[p.name];
       for (const i of fired) cnt[i] += value ? value[i] : 1;
       if (raster) raster[p.name].push(fired.slice());
-      for (const { proj, target, nPost } of outgoing.get(p.name) ?? []) {
+      for (const { proj, target, now, nPost } of outgoing.get(p.name) ?? []) {
         for (const i of fired) {
           const a = value ? value[i] : 1;
           forEachSynapse(proj, p.size, nPost, i, (j, w, d) => {
-            target[(t + d + 1) % slots][j] += w * a;
+            if (now && d === 0) now[j] += w * a;
+            else target[(t + d + (now ? 0 : 1)) % slots][j] += w * a;
             res.synapticEvents++;
           });
         }

@@ -19,9 +19,9 @@ function rasters(net: NetworkIR, raster: Float64Array[]) {
 
 test('NIR export -> import -> simulate gives the same spikes as the original float network', async (t) => {
   const net = smallLifNet(3);
-  net.outputs = ['hid', 'out']; // a FAUST-style read-out of several layers: one Output node each
+  net.outputs = ['hid', 'out']; // a FAUST-style read-out of several layers: one Output node each with readouts
   const file = join(dir, 'small.nir');
-  await exportNir(net, file);
+  await exportNir(net, file, { readouts: true });
   const { net: back } = await importNir(file);
   const raster = poissonRaster(9, 60, 6, 0.3);
   const a = rasters(net, raster);
@@ -48,7 +48,8 @@ test('the NIR file has the reference layout: type datasets, float32 arrays, inpu
   t.is(g.nodes!.hid.type, 'CubaLIF');
   const w = g.nodes!.in_hid.fields.weight;
   t.true(typeof w !== 'string' && w.dtype === '<f' && w.shape.join() === '5,6');
-  t.is(g.metadata.dt, 0.001);
+  t.is(g.metadata.dt, 1e-4);
+  t.is(g.metadata.ffsnn_dt_ms, 1);
   t.is(g.metadata.time_unit, 's');
   t.false('v_reset' in g.nodes!.hid.fields, 'all-zero v_reset is omitted');
   // Edges in topological order: every edge's source has appeared as a target before (or is the input).
@@ -57,6 +58,41 @@ test('the NIR file has the reference layout: type datasets, float32 arrays, inpu
     if (b !== 'hid' || a !== 'hid_hid_delay') t.true(seen.has(a), `edge ${a} -> ${b}`);
     seen.add(b);
   }
+});
+
+test("snnTorch's conventions: r = tau_mem / 1e-4, one Output node by default; the file's own CubaLIF semantics give ffsnn's spikes", async (t) => {
+  const net = smallLifNet(4);
+  for (const p of net.populations) if (p.model === 'LIF') Object.assign(p.params, { tRef: 0, tauSynI: p.params.tauSynE });
+  net.outputs = ['hid', 'out'];
+  const file = join(dir, 'conv.nir');
+  const unsupported = await exportNir(net, file);
+  t.true(unsupported.some((u) => /read-outs of hid are not Output nodes/.test(u)), unsupported.join('; '));
+  t.false(unsupported.some((u) => /refractory/.test(u)));
+  const nir = await readNirFile(file);
+  const g = nir.graph;
+  t.deepEqual(Object.values(g.nodes!).filter((n) => n.type === 'Output').length, 1);
+  for (const name of ['hid', 'out']) {
+    const f = g.nodes![name].fields as Record<string, { data: Float64Array }>;
+    f.r.data.forEach((r, i) => t.true(Math.abs(r - f.tau_mem.data[i] / 1e-4) <= 1e-4 * r, `${name}: r ${r} vs tau_mem/1e-4`));
+    // snnTorch's decays equal ffsnn's exact ones: 1 - 1e-4/tau_mem = exp(-dt/tauMem)
+    t.true(Math.abs(1 - 1e-4 / f.tau_mem.data[0] - Math.exp(-1 / 10)) < 1e-6);
+    delete g.nodes![name].metadata.ffsnn_model; // read it as any NIR reader does: Euler CubaLIF
+  }
+  const { nirToIr } = await import('../../src/export/nir/to-ir.js');
+  const { net: generic } = nirToIr(nir, 'generic');
+  t.is(generic.populations[1].model, 'CubaLIF');
+  t.is(generic.dt, 1);
+  const raster = poissonRaster(5, 80, 6, 0.3);
+  const a = rasters(net, raster);
+  t.true(a.spikes > 10);
+  const b = rasters(generic, raster);
+  for (const p of ['hid', 'out']) t.deepEqual(b.raster![p], a.raster![p], p);
+});
+
+test('what NIR cannot express is listed: refractory period, tauSynI != tauSynE', async (t) => {
+  const unsupported = await exportNir(smallLifNet(1), join(dir, 'refr.nir'));
+  t.true(unsupported.some((u) => /population 'hid': refractory period tRef = 2 ms has no NIR parameter/.test(u)), unsupported.join('; '));
+  t.true(unsupported.some((u) => /population 'hid': inhibitory synapses with tauSynI != tauSynE/.test(u)));
 });
 
 test('every NIR fixture written by other tools is read and simulated, with what was assumed', async (t) => {

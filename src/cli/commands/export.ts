@@ -9,25 +9,31 @@ import { Rng } from '../../sim/rng.js';
 import { loadNetwork } from '../load-network.js';
 
 export const summary = 'export a checkpoint to NIR, Lava netx, PyNN or a bundle, with a JSON manifest';
-export const help = `usage: ffsnn export CHECKPOINT --target nir|lava|pynn|bundle --out FILE [--profile NAME|FILE] [--json]
+export const help = `usage: ffsnn export CHECKPOINT --target nir|lava|pynn|bundle --out FILE [--profile NAME|FILE] [--readouts] [--json]
 
 Writes FILE and FILE.manifest.json (connectivity, core placement, where and in which number format
 the weights and parameters are stored, quantisation applied, profile used; schema:
 src/export/schema/export-manifest.schema.json). Nothing is left behind when an export fails.
 
-  nir     NIR HDF5 graph (time in seconds, dt in metadata); with --profile, the quantised weights
+  nir     NIR HDF5 graph that snnTorch's, Norse's and NIR's own readers run: dt = 1e-4 s (snnTorch's
+          fixed step), time constants chosen so each step decays as ffsnn's does, r = tau_mem/dt,
+          reset to v_reset, one Output node; the conventions and their reasons are in the manifest
+          ('conventions'), what the file cannot express in 'unsupported' and on stderr;
+          with --profile, the quantised weights
   lava    lava-dl netx HDF5, quantised for a Loihi profile (default loihi2)
   pynn    FILE.py + FILE.json: IF_curr_exp populations and FromListConnector projections; run it with
           'python3 FILE.py --backend NAME' (default spiNNaker); quantised with a SpiNNaker profile
   bundle  msgpackr file of the IR, read back losslessly (ffsnn map/export/import accept it)
 
+  --readouts      nir: one Output node per read-out population (FAUST reads every hidden layer);
+                  NIRTorch, and so Norse, cannot run a graph with several Output nodes
   --sample K      pynn: which test sample the script presents (default 0)
   --seed S        pynn: seed of its input encoding (default 1)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(
     argv,
-    { target: { type: 'string' }, out: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, sample: { type: 'string' }, seed: { type: 'string' } },
+    { target: { type: 'string' }, out: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, sample: { type: 'string' }, seed: { type: 'string' }, readouts: { type: 'boolean' } },
     true,
   );
   if (positionals.length !== 1) throw new ConfigError('export: expected exactly one CHECKPOINT');
@@ -53,7 +59,9 @@ export async function run(argv: string[]): Promise<number> {
       inputFrom = `seeded Poisson input (p = 0.2 per step, ${steps} steps, seed ${seed})`;
     }
   }
-  const r = await exportNetwork(net, target, values.out, { profile, input, source });
+  if (values.readouts && target !== 'nir') throw new ConfigError('export: --readouts applies to --target nir only');
+  const r = await exportNetwork(net, target, values.out, { profile, input, source, readouts: values.readouts });
+  for (const u of r.manifest.unsupported as string[]) console.error(`warning: ${u}`);
   if (values.json) {
     console.log(JSON.stringify({ files: r.files, manifest: r.manifestPath, profile: profile?.name ?? null, input: inputFrom || undefined }, null, 2));
     return 0;

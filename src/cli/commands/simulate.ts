@@ -3,10 +3,31 @@ import { ConfigError } from '../../errors.js';
 import { buildCuba } from '../../sim/cuba.js';
 import { EventDrivenEngine, type NeuronKernelChoice } from '../../sim/engine.js';
 import { numberOption, parseOptions } from '../args.js';
+import { simulateFile } from '../simulate-file.js';
 
-export const summary = 'run a benchmark network (cuba)';
-export const help = `usage: ffsnn simulate cuba [--n N] [--duration S] [--dt MS] [--seed S] [--kernel auto|js] [--warmup STEPS] [--json]
+export const summary = 'run a network file on an input raster, or a benchmark network (cuba)';
+export const help = `usage: ffsnn simulate FILE (--input RASTER | --digits K) [--steps T] [--profile NAME] [--record LAYERS] [--same-step] [--seed S] [--json]
+       ffsnn simulate cuba [--n N] [--duration S] [--dt MS] [--seed S] [--kernel auto|js] [--warmup STEPS] [--json]
 
+simulate FILE: FILE is a checkpoint, a bundle, a NIR file or a Lava netx file (.net, as 'ffsnn
+export --target lava' writes it). It is fed an input raster and reports each layer's spikes.
+  --input RASTER  .npy (bool/uint8/int/float, [T][n] or [n][T] as Lava's RingBuffer takes it;
+                  the orientation is the one whose dimension equals the input width) or JSON
+                  ([[...] per step] or {"raster": ...}); values must be finite and >= 0
+  --digits K      the first K embedded MNIST test digits, encoded as training encodes them
+                  (the network's encoding, or the one in FILE.manifest.json), back to back
+                  without a state reset; same seeds as 'ffsnn evaluate' (--seed, default 1)
+  --steps T       run T steps (the raster is cut, or padded with silent steps)
+  --profile NAME  run the chip's fixed-point model (quantised for the profile); a netx file
+                  always runs Lava's fixed-point Loihi model
+  --record LAYERS comma-separated layer names to report (default: every non-input layer)
+  --same-step     deliver feed-forward spikes within the step they are emitted, as snnTorch,
+                  Norse and NIRTorch run a NIR graph (default: one step per projection, as
+                  ffsnn's engine and Loihi); float simulation only
+  --json          {"output": NAME, "steps": T, "layers": {NAME: {"counts": [...],
+                  "per_step": [[...] per step]}}, "model", "digits", "notes", ...}
+
+simulate cuba:
 Runs Brian2's examples/CUBA.py (Brette et al. 2007 benchmark 2) on the event-driven CPU engine:
 N LIF neurons (80 % excitatory), current-based exponential synapses (we = 1.62 mV, wi = -9 mV),
 taum 20 ms, taue 5 ms, taui 10 ms, Vt -50 mV, Vr -60 mV, El -49 mV, refractory 5 ms, exact
@@ -27,6 +48,11 @@ options:
                  synaptic_events, build_s, run_s (simulation loop only), backend, kernel, ...`;
 
 export async function run(argv: string[]): Promise<number> {
+  if (!argv.includes('cuba')) {
+    const { positionals } = parseOptions(argv, { input: { type: 'string' }, digits: { type: 'string' }, steps: { type: 'string' }, profile: { type: 'string' }, record: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, 'same-step': { type: 'boolean' } }, true);
+    if (positionals.length !== 1) throw new ConfigError(`simulate: expected one FILE (or 'cuba'), got ${positionals.length ? `'${positionals.join(' ')}'` : 'nothing'}`);
+    return runFile(positionals[0], argv);
+  }
   const { values, positionals } = parseOptions(
     argv,
     {
@@ -97,5 +123,46 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`  build ${buildS.toFixed(3)} s, warm-up ${warmup} steps ${warmupS.toFixed(3)} s, simulation loop ${res.runSeconds.toFixed(3)} s (${(out.synaptic_events_per_s / 1e6).toFixed(1)} M events/s)`);
     console.log(`  backend ${res.backend}, neuron kernel ${out.kernel}, peak RSS ${(out.max_rss_kb / 1024).toFixed(0)} MiB`);
   }
+  return 0;
+}
+
+async function runFile(file: string, argv: string[]): Promise<number> {
+  const { values } = parseOptions(
+    argv,
+    {
+      input: { type: 'string' },
+      digits: { type: 'string' },
+      steps: { type: 'string' },
+      profile: { type: 'string' },
+      record: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      'same-step': { type: 'boolean' },
+    },
+    true,
+  );
+  const r = await simulateFile(file, {
+    input: values.input,
+    digits: numberOption('digits', values.digits, { integer: true, min: 1 }),
+    steps: numberOption('steps', values.steps, { integer: true, min: 1 }),
+    profile: values.profile,
+    record: values.record?.split(',').map((s) => s.trim()).filter(Boolean),
+    seed: numberOption('seed', values.seed, { integer: true, min: 0, max: 0xffffffff }) ?? 1,
+    sameStep: values['same-step'],
+  });
+  if (values.json) {
+    console.log(JSON.stringify(r));
+    return 0;
+  }
+  console.log(`${file} (${r.kind}): ${r.steps} steps, ${r.model}`);
+  for (const [name, l] of Object.entries(r.layers)) {
+    const total = l.counts.reduce((a, b) => a + b, 0);
+    console.log(`  ${name}${name === r.output ? ' (output)' : ''}: ${total} spikes from ${l.counts.filter((c) => c > 0).length} of ${l.counts.length} neurons`);
+  }
+  if (r.digits?.predicted) {
+    const ok = r.digits.predicted.filter((p, k) => p === r.digits!.labels[k]).length;
+    console.log(`  digits: ${ok} of ${r.digits.labels.length} classified correctly`);
+  }
+  for (const n of r.notes) console.log(`  note: ${n}`);
   return 0;
 }

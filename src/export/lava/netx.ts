@@ -9,9 +9,10 @@
  * A projection bias (ffsnn: a current added every step) becomes netx's `bias` on v at its steady
  * state, bias = b_u * 4096 / (du + 1) / 2^6: approximate over the first tau_syn, and stated so.
  */
-import { ExportError } from '../../errors.js';
+import { ExportError, FileFormatError, NoImplementationError } from '../../errors.js';
+import type { NetxLayer } from '../../chips/loihi/netx-chain.js';
 import type { NetworkIR } from '../../ir/ir.js';
-import { writeHdf5 } from '../nir/hdf5.js';
+import { readHdf5Tree, writeHdf5, type H5Tree, type NirArray } from '../nir/hdf5.js';
 import type { QuantizedNetwork } from '../../chips/quantize.js';
 
 export interface NetxLayout {
@@ -85,4 +86,68 @@ export async function writeNetx(net: NetworkIR, q: QuantizedNetwork, path: strin
     });
   });
   return { weightPaths, notes };
+}
+
+// ---------------------------------------------------------------- reading
+
+/** A numeric dataset of a tree, or undefined. */
+const arr = (t: H5Tree, key: string): NirArray | undefined => {
+  const v = t[key];
+  return v && typeof v !== 'string' && v.data instanceof Float64Array ? (v as NirArray) : undefined;
+};
+const group = (t: H5Tree, key: string): H5Tree | undefined => {
+  const v = t[key];
+  return v && typeof v !== 'string' && !(v.data instanceof Float64Array) ? (v as H5Tree) : undefined;
+};
+const num = (t: H5Tree, key: string, file: string, where: string): number => {
+  const v = arr(t, key);
+  if (!v || v.data.length !== 1 || !Number.isFinite(v.data[0])) throw new FileFormatError(file, `${where}/${key}: expected one number`);
+  return v.data[0];
+};
+
+/** Reads a netx file's chain of dense CUBA layers (the layout writeNetx writes; lava-dl's reader accepts more). */
+export async function readNetx(file: string): Promise<{ inputSize: number; layers: NetxLayer[] }> {
+  const tree = await readHdf5Tree(file);
+  const lg = group(tree, 'layer');
+  if (!lg) throw new FileFormatError(file, "no '/layer' group: not a netx file");
+  const keys = Object.keys(lg).sort((a, b) => Number(a) - Number(b));
+  const layers: NetxLayer[] = [];
+  let inputSize = 0;
+  keys.forEach((k, idx) => {
+    const g = group(lg, k);
+    const where = `/layer/${k}`;
+    if (String(Number(k)) !== k || Number(k) !== idx || !g) throw new FileFormatError(file, `${where}: expected layer groups numbered 0, 1, ...`);
+    const type = g.type;
+    const shape = arr(g, 'shape');
+    if (idx === 0) {
+      if (type !== 'input' || !shape) throw new FileFormatError(file, `${where}: expected an 'input' layer with a shape`);
+      inputSize = shape.data.reduce((a, b) => a * b, 1);
+      if ('neuron' in g) throw new NoImplementationError(`${file}: an input layer with its own neurons`, ['a plain input layer (type, shape)']);
+      return;
+    }
+    if (type !== 'dense') throw new NoImplementationError(`${file}${where}: netx layer type '${String(type)}'`, ['input', 'dense']);
+    const nIn = num(g, 'inFeatures', file, where);
+    const nOut = num(g, 'outFeatures', file, where);
+    const prevOut = idx === 1 ? inputSize : layers[idx - 2].nOut;
+    if (nIn !== prevOut) throw new FileFormatError(file, `${where}: inFeatures = ${nIn}, but the layer before has ${prevOut} outputs`);
+    const w = arr(g, 'weight');
+    if (!w || w.data.length !== nIn * nOut)
+      throw new FileFormatError(file, `${where}/weight: expected ${nOut} x ${nIn} values`);
+    if ('delay' in g) throw new NoImplementationError(`${file}${where}: netx synaptic delays in 'ffsnn simulate'`, ['layers without delay']);
+    const n = group(g, 'neuron');
+    if (!n || n.type !== 'CUBA') throw new NoImplementationError(`${file}${where}/neuron: neuron type other than CUBA`, ['CUBA']);
+    const b = arr(g, 'bias');
+    if ('bias' in g && (!b || b.data.length !== nOut)) throw new FileFormatError(file, `${where}/bias: expected ${nOut} values`);
+    layers.push({
+      nIn,
+      nOut,
+      weight: Float32Array.from(w.data),
+      iDecay: num(n, 'iDecay', file, `${where}/neuron`),
+      vDecay: num(n, 'vDecay', file, `${where}/neuron`),
+      vThMant: num(n, 'vThMant', file, `${where}/neuron`),
+      ...(b ? { bias: Float32Array.from(b.data) } : {}),
+    });
+  });
+  if (!layers.length) throw new FileFormatError(file, 'netx file has no dense layer');
+  return { inputSize, layers };
 }

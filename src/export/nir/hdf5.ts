@@ -160,6 +160,55 @@ export async function readNirFile(file: string): Promise<NirFile> {
   }
 }
 
+/** A plain tree of an HDF5 file: groups become objects, datasets their values (netx reader). */
+export interface H5Tree {
+  [name: string]: H5Tree | NirArray | string;
+}
+
+function readTree(g: H5Group): H5Tree {
+  const out: H5Tree = {};
+  for (const k of g.keys()) {
+    const o = g.get(k);
+    if (isGroup(o)) out[k] = readTree(o);
+    else if (isDataset(o)) out[k] = readArray(o);
+  }
+  return out;
+}
+
+/** Reads every group and dataset of an HDF5 file; a non-HDF5 or damaged file is a FileFormatError. */
+export async function readHdf5Tree(file: string): Promise<H5Tree> {
+  const m = await lib();
+  let f: InstanceType<H5['File']>;
+  try {
+    f = new m.File(file, 'r');
+  } catch (err) {
+    throw new FileFormatError(file, `cannot be read as HDF5 (${hdf5Message(err)})`);
+  }
+  try {
+    return readTree(f as unknown as H5Group);
+  } catch (err) {
+    throw new FileFormatError(file, `damaged HDF5 content (${hdf5Message(err)})`);
+  } finally {
+    f.close();
+  }
+}
+
+/** Names at the root of an HDF5 file (tells a NIR graph, `/node`, from a netx file, `/layer`). */
+export async function hdf5RootKeys(file: string): Promise<string[]> {
+  const m = await lib();
+  let f: InstanceType<H5['File']>;
+  try {
+    f = new m.File(file, 'r');
+  } catch (err) {
+    throw new FileFormatError(file, `cannot be read as HDF5 (${hdf5Message(err)})`);
+  }
+  try {
+    return (f as unknown as H5Group).keys();
+  } finally {
+    f.close();
+  }
+}
+
 // ---------------------------------------------------------------- writing
 
 type H5WGroup = {

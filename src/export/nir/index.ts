@@ -7,9 +7,11 @@ import { readNirFile, writeNirFile } from './hdf5.js';
 import { irToNir } from './from-ir.js';
 import { nirToIr, type ImportResult } from './to-ir.js';
 
-export async function exportNir(net: NetworkIR, path: string): Promise<void> {
-  const nir = irToNir(net);
+/** Writes `path`; returns what the file cannot express (see irToNir). */
+export async function exportNir(net: NetworkIR, path: string, opts: { readouts?: boolean } = {}): Promise<string[]> {
+  const { nir, unsupported } = irToNir(net, opts);
   await writeAtomic(path, (tmp) => writeNirFile(tmp, nir));
+  return unsupported;
 }
 
 export async function importNir(path: string, opts: { dtMs?: number } = {}): Promise<ImportResult> {

@@ -74,6 +74,71 @@ function flatten(g: NirNode, prefix: string, notes: string[], top: boolean): Fla
 
 const size = (a: NirArray) => a.data.length;
 
+/** Fields NIR's node classes require (dataclass fields without a default, nir/ir/*.py). */
+const REQUIRED: Record<string, string[]> = {
+  Input: ['shape'],
+  Output: ['shape'],
+  Affine: ['weight', 'bias'],
+  Linear: ['weight'],
+  Scale: ['scale'],
+  Delay: ['delay'],
+  Threshold: ['threshold'],
+  I: ['r'],
+  IF: ['r', 'v_threshold'],
+  LI: ['tau', 'r', 'v_leak'],
+  LIF: ['tau', 'r', 'v_leak', 'v_threshold'],
+  CubaLI: ['tau_syn', 'tau_mem', 'r', 'v_leak'],
+  CubaLIF: ['tau_syn', 'tau_mem', 'r', 'v_leak', 'v_threshold'],
+};
+/** Neuron parameters NIR asserts to have one shape (`"All parameters must have the same shape"`). */
+const SAME_SHAPE: Record<string, string[]> = {
+  IF: ['r', 'v_threshold', 'v_reset'],
+  LI: ['tau', 'r', 'v_leak'],
+  LIF: ['tau', 'r', 'v_leak', 'v_threshold', 'v_reset'],
+  CubaLI: ['tau_syn', 'tau_mem', 'r', 'v_leak'],
+  CubaLIF: ['tau_syn', 'tau_mem', 'r', 'v_leak', 'v_threshold', 'v_reset'],
+};
+
+/**
+ * The structural faults NIR's reader refuses (missing required parameter, a shape stored as a
+ * scalar, parameters of one node with different shapes, a weight that is not 2-D), as one line
+ * naming the node. Returns the node's (input, output) sizes, or null where a size is not fixed.
+ */
+function checkNode(name: string, node: NirNode): { in: number | null; out: number | null } {
+  const fault = (what: string) => new ImportError(`node '${name}' (${node.type}): ${what}`, { node: name, type: node.type });
+  for (const k of REQUIRED[node.type] ?? []) if (node.fields[k] === undefined) throw fault(`missing required parameter '${k}'`);
+  const arr = (k: string) => field(node, name, k, false);
+  if (node.type === 'Input' || node.type === 'Output') {
+    const shape = arr('shape')!;
+    if (shape.shape.length !== 1) throw fault(`'shape' is stored as a ${shape.shape.length ? `${shape.shape.length}-D array` : 'scalar'}; NIR's reader needs a 1-D array such as [${shape.data.join(', ')}]`);
+    const n = shape.data.reduce((a, b) => a * b, 1);
+    return { in: n, out: n };
+  }
+  const same = SAME_SHAPE[node.type];
+  if (same) {
+    const present = same.filter((k) => node.fields[k] !== undefined).map((k) => [k, arr(k)!.shape] as const);
+    const [k0, s0] = present[0];
+    for (const [k, s] of present)
+      if (s.join() !== s0.join()) throw fault(`parameters disagree in shape: '${k0}' has shape [${s0}], '${k}' has shape [${s}]`);
+    const w = arr('w_in');
+    if (w && w.data.length !== 1 && w.shape.join() !== s0.join()) throw fault(`'w_in' has shape [${w.shape}], the other parameters [${s0}]`);
+    const n = arr(k0)!.data.length;
+    return { in: n, out: n };
+  }
+  if (node.type === 'Affine' || node.type === 'Linear') {
+    const w = arr('weight')!;
+    if (w.shape.length !== 2) throw fault(`'weight' has shape [${w.shape}], expected 2-D (out, in)`);
+    const b = arr('bias');
+    if (b && b.data.length !== w.shape[0]) throw fault(`'bias' has ${b.data.length} values for the ${w.shape[0]} rows of 'weight'`);
+    return { in: w.shape[1], out: w.shape[0] };
+  }
+  if (node.type === 'Scale' || node.type === 'Delay' || node.type === 'Threshold') {
+    const n = arr(node.type === 'Scale' ? 'scale' : node.type === 'Delay' ? 'delay' : 'threshold')!.data.length;
+    return { in: n, out: n };
+  }
+  return { in: null, out: null };
+}
+
 function field(node: NirNode, name: string, key: string, required = true): NirArray | undefined {
   const f = node.fields[key];
   if (f === undefined) {
@@ -169,9 +234,15 @@ export function nirToIr(nir: NirFile, name: string, opts: { dtMs?: number } = {}
       });
   const meta = nir.graph.metadata;
   const unit = meta.time_unit === 'ms' ? 'ms' : 's';
-  const ts = unit === 'ms' ? 1 : 1000;
+  let ts = unit === 'ms' ? 1 : 1000;
   if (meta.time_unit === undefined) notes.push('time constants read in seconds (no time_unit in the graph metadata)');
   let dtMs = opts.dtMs;
+  // ffsnn's own exports declare dt = 1e-4 s for the consumers and keep ffsnn's step in ffsnn_dt_ms:
+  // file time is steps x dt, so ffsnn reads it back on its own step.
+  if (typeof meta.ffsnn_dt_ms === 'number' && typeof meta.dt === 'number' && meta.ffsnn_dt_ms > 0 && meta.dt > 0) {
+    ts = meta.ffsnn_dt_ms / meta.dt;
+    dtMs ??= meta.ffsnn_dt_ms;
+  }
   if (dtMs === undefined && typeof meta.dt === 'number') dtMs = meta.dt * ts;
   if (dtMs === undefined) {
     // snnTorch and Rockpool write r = tau/dt (Rockpool with a factor exp(-dt/tau) close to 1).
@@ -190,9 +261,14 @@ export function nirToIr(nir: NirFile, name: string, opts: { dtMs?: number } = {}
       notes.push('dt = 1 ms assumed (no dt in the metadata); give --dt to override');
     }
   }
+  const sizes = new Map([...nodes].map(([n, node]) => [n, checkNode(n, node)]));
   const succ = new Map<string, string[]>();
   for (const [a, b] of edges) {
     if (!nodes.has(a) || !nodes.has(b)) throw new ImportError(`edge ${a} -> ${b} names a node that does not exist`);
+    const out = sizes.get(a)!.out;
+    const inn = sizes.get(b)!.in;
+    if (out !== null && inn !== null && out !== inn)
+      throw new ImportError(`edge ${a} -> ${b}: node '${a}' (${nodes.get(a)!.type}) sends ${out} values, node '${b}' (${nodes.get(b)!.type}) takes ${inn}`, { node: b });
     if (!succ.has(a)) succ.set(a, []);
     succ.get(a)!.push(b);
   }
@@ -240,7 +316,7 @@ export function nirToIr(nir: NirFile, name: string, opts: { dtMs?: number } = {}
         continue;
       }
       if (seen.has(next)) throw new ImportError(`node '${next}' (${node.type}) is on a cycle without any neuron node`, { node: next });
-      walk(src, next, step(next, node, path, pops.get(src)!.size, dtMs!), new Set([...seen, next]));
+      walk(src, next, step(next, node, path, pops.get(src)!.size, dtMs! / ts), new Set([...seen, next]));
     }
   };
   for (const src of pops.keys()) walk(src, src, { w: null, rows: pops.get(src)!.size, bias: null, delay: 0, names: [] }, new Set([src]));
@@ -266,14 +342,14 @@ function identity(n: number): Float64Array {
   return w;
 }
 
-/** Applies one synaptic node to the composed path. */
-function step(name: string, node: NirNode, p: Path, nSrc: number, dtMs: number): Path {
+/** Applies one synaptic node to the composed path (`dtFile`: the time step in the file's unit). */
+function step(name: string, node: NirNode, p: Path, nSrc: number, dtFile: number): Path {
   const cols = nSrc;
   const names = [...p.names];
   if (node.type === 'Identity') return p;
   if (node.type === 'Delay') {
     const d = field(node, name, 'delay')!;
-    const steps = Array.from(d.data, (x) => Math.round((x * 1000) / dtMs));
+    const steps = Array.from(d.data, (x) => Math.round(x / dtFile));
     if (steps.some((x) => x !== steps[0])) throw new ImportError(`node '${name}' (Delay): per-neuron delays differ; ffsnn needs one delay per projection`, { node: name });
     return { ...p, delay: p.delay + steps[0] };
   }

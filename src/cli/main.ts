@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<Command>> = {
   map: () => import('./commands/map.js'),
   export: () => import('./commands/export.js'),
   import: () => import('./commands/import.js'),
+  claims: () => import('./commands/claims.js'),
+  report: () => import('./commands/report.js'),
 };
 
 const USAGE = `usage: ffsnn <command> [options]
@@ -28,6 +30,8 @@ commands:
   map        map a checkpoint onto a hardware profile
   export     export a checkpoint (nir, lava, pynn, bundle)
   import     import a NIR file
+  claims     plausibility claims of a set of runs: measurements and verdicts
+  report     one self-contained HTML page: claims table and plots of a set of runs
 
 Run 'ffsnn <command> --help' for a command's options.`;
 

@@ -1,0 +1,1 @@
+export const summary='';export const help='';export async function run(_a: string[]): Promise<number> { return 1; }

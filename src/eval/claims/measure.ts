@@ -30,7 +30,7 @@ export interface MeasureOptions {
   profiles?: string[];
 }
 
-export const DEFAULT_MEASURE: MeasureOptions = { samples: 500, probeSamples: 1000, hwSamples: 50 };
+export const DEFAULT_MEASURE: MeasureOptions = { samples: 300, probeSamples: 1000, hwSamples: 20 };
 
 export interface HardwareFigure {
   profile: string;

@@ -17,7 +17,8 @@ body { font-family: sans-serif; margin: 1.5em auto; max-width: 1400px; color: #2
 h1 { font-size: 1.6em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ccc; } h3 { margin-top: 1.2em; }
 table.claims { border-collapse: collapse; width: 100%; }
 table.claims td, table.claims th { border: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left; }
-table.claims ul { margin: 0; padding-left: 1.1em; }
+table.claims ul { margin: 0; padding-left: 1.1em; columns: 2; column-gap: 1.5em; }
+table.claims li { break-inside: avoid; }
 .verdict { font-weight: bold; white-space: nowrap; padding: 2px 6px; border-radius: 3px; }
 .supported { background: #d4f4d4; } .not-supported { background: #f8d0d0; } .mixed { background: #fbeec2; } .not-measurable-here { background: #e4e4e4; }
 .small { color: #666; font-size: 0.85em; }

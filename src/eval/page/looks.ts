@@ -15,7 +15,7 @@ import { hiddenOutputs, pca2 } from '../claims/representations.js';
 
 export interface Looks {
   /** Spiking runs: spikes {digit (its label), layer, t, neuron} of `digits` test samples, input included. */
-  raster: { digit: string; layer: string; t: number; neuron: number }[] | null;
+  raster: { digit: string; layer: string; depth: number; t: number; neuron: number }[] | null;
   steps: number;
   /** Per hidden layer and neuron: spikes per time step (spiking) or share of samples it is active on (rate). */
   rates: { layer: string; rate: number }[];
@@ -75,7 +75,7 @@ export function lookAt(run: Run, data: Dataset, ops: BatchedOps, samples: number
       const layer = k > 1 ? `${names[l]} (every ${k}th neuron)` : names[l];
       fr.forEach((f, t) => {
         for (let r = 0; r < rows.length; r++) {
-          for (let j = 0; j < n; j += k) if (f[r * n + j] !== 0) raster!.push({ digit: `digit ${data.test.y[rows[r]]}`, layer, t, neuron: j });
+          for (let j = 0; j < n; j += k) if (f[r * n + j] !== 0) raster!.push({ digit: `digit ${data.test.y[rows[r]]}`, layer, depth: l, t, neuron: j });
         }
       });
     });

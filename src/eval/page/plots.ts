@@ -75,27 +75,22 @@ export function robustnessPlot(ms: RunMeasurement[]): Spec {
 
 /** Cores and energy per inference on each profile the spiking runs fit; null without a spiking run. */
 export function hardwarePlot(ms: RunMeasurement[]): Spec | null {
-  const values = ms.flatMap((m) =>
-    (m.hardware ?? []).filter((h) => h.fits).flatMap((h) => [
-      { run: m.name, profile: h.profile, what: 'cores', value: h.cores },
-      ...(h.energy_uJ_per_inference !== null ? [{ run: m.name, profile: h.profile, what: 'energy per inference (uJ, log)', value: h.energy_uJ_per_inference }] : []),
-    ]),
-  );
+  const values = ms.flatMap((m) => (m.hardware ?? []).filter((h) => h.fits).map((h) => ({ run: m.name, profile: h.profile, cores: h.cores, energy: h.energy_uJ_per_inference })));
   if (values.length === 0) return null;
-  return {
-    data: { values },
-    mark: 'bar',
+  // energy spans four decades (Loihi ~20 uJ, SpiNNaker ~35 mJ): points on a log scale, as bars cannot start at 0 there
+  const bars = (field: string, title: string, scale: Record<string, unknown>) => ({
+    mark: scale.type === 'log' ? { type: 'point', filled: true, size: 80 } : 'bar',
+    transform: [{ filter: `datum.${field} !== null` }],
     encoding: {
-      column: { field: 'what', type: 'nominal', title: null },
       x: { field: 'profile', type: 'nominal' },
       xOffset: { field: 'run', type: 'nominal' },
-      y: { field: 'value', type: 'quantitative', title: null, scale: { type: 'symlog' } },
+      y: { field, type: 'quantitative', title, scale },
       color: { field: 'run', type: 'nominal' },
     },
     width: 260,
     height: 180,
-    resolve: { scale: { y: 'independent' } },
-  };
+  });
+  return { data: { values }, hconcat: [bars('cores', 'cores', {}), bars('energy', 'energy per inference (uJ, log scale)', { type: 'log' })] };
 }
 
 export function rasterPlot(l: Looks): Spec | null {
@@ -104,7 +99,7 @@ export function rasterPlot(l: Looks): Spec | null {
     data: { values: l.raster },
     mark: { type: 'square', size: 3, opacity: 0.8 },
     encoding: {
-      row: { field: 'layer', type: 'nominal', title: null, sort: null },
+      row: { field: 'layer', type: 'nominal', title: null, sort: { field: 'depth', op: 'min' } },
       column: { field: 'digit', type: 'nominal', title: null },
       x: { field: 't', type: 'quantitative', title: 'time step', scale: { domain: [-0.5, l.steps - 0.5] } },
       y: { field: 'neuron', type: 'quantitative', title: 'neuron' },

@@ -20,6 +20,8 @@ const commands: Record<string, () => Promise<Command>> = {
   rule: () => import('./commands/rule.js'),
   sweep: () => import('./commands/sweep.js'),
   worker: () => import('./commands/worker.js'),
+  claims: () => import('./commands/claims.js'),
+  report: () => import('./commands/report.js'),
 };
 
 const USAGE = `usage: ffsnn <command> [options]
@@ -36,6 +38,8 @@ commands:
   rule       check a Loihi learning-rule string (dw/dd/dt) as Lava parses it
   sweep      run a grid of training runs (local pool, Slurm array or Redis queue) and summarise it
   worker     run sweep cells from a Redis queue (filled by 'ffsnn sweep --queue')
+  claims     plausibility claims of a set of runs: measurements and verdicts
+  report     one self-contained HTML page: claims table and plots of a set of runs
 
 Run 'ffsnn <command> --help' for a command's options.`;
 

@@ -72,15 +72,29 @@ export function scoreBatch(model: Model, x: Float32Array, B: number, rng: Rng, o
     const xl = Float32Array.from(x);
     for (let cand = 0; cand < C; cand++) {
       for (let b = 0; b < B; b++) overlayLabel(xl, dim, b, cand, C);
-      const hs = run(xl);
-      // score of candidate `cand` for row b sits at out[b * C + cand]
-      hs.forEach((h, l) => goodness(h, B, sizes[l + 1], out.subarray(cand), C));
+      addScores(model, run(xl), B, out, ops, cand);
     }
     return;
   }
-  const hs = run(x);
+  addScores(model, run(x), B, out, ops);
+}
+
+/**
+ * Adds the class scores read from the layer outputs `hs` of one pass to `out` [B][classes]:
+ * FAUST/STDP the cosine with each layer's class prototypes, BP the output layer, FF the summed
+ * goodness of the pass for label `candidate` (written at out[b * C + candidate]).
+ */
+export function addScores(model: Model, hs: Float32Array[], B: number, out: Float32Array, ops: BatchedOps, candidate = 0): void {
+  const c = model.config;
+  const sizes = layerSizes(c);
+  const C = c.classes;
+  if (c.rule === 'ff') {
+    hs.forEach((h, l) => goodness(h, B, sizes[l + 1], out.subarray(candidate), C));
+    return;
+  }
   if (c.rule === 'bp') {
-    out.set(hs[hs.length - 1].subarray(0, B * C));
+    const o = hs[hs.length - 1];
+    for (let i = 0; i < B * C; i++) out[i] += o[i];
     return;
   }
   hs.forEach((h, l) => {

@@ -12,6 +12,22 @@ import { checkpointOf, resumeRun, runEpoch, startRun, trainingSplit, type RunSta
 import { createOps } from '../../sim/batched/create-ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
+import type { EpochMetrics } from '../../io/checkpoint.js';
+import { loadProfile } from '../../chips/profile.js';
+import type { OnChipRule, OnChipSettings } from '../../chips/on-chip.js';
+import type { Rounding } from '../../chips/loihi/on-chip/kernels.js';
+import { onChipChip, onChipSettings } from '../../train/on-chip/settings.js';
+import { costsPerSample, runOnChipEpoch, type OnChipEpochMetrics } from '../../train/on-chip/epoch.js';
+
+function printOnChip(r: NonNullable<ReturnType<typeof metricsOf>['on_chip']>): void {
+  const p = r.per_learning_sample;
+  const f = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
+  console.log(`on-chip ${r.chip}, rule ${r.rule}, ${r.weight_bits}-bit weights, ${r.rounding} rounding; dt = ${r.rules.dt}; dw = ${r.rules.dw}`);
+  console.log(`per learning sample: synaptic ops ${f(p.per_sample.synaptic_ops)}, trace updates ${f(p.per_sample.trace_updates)}, synapse updates ${f(p.per_sample.synapse_updates)} (weights changed ${f(p.per_sample.weight_changes)}), third-factor messages ${f(p.per_sample.third_factor_messages)}, embedded-processor ops ${f(p.per_sample.embedded_ops)}`);
+  const conf = [...new Set(p.energy.terms.filter((t) => t.pj_each !== null && t.count > 0).map((t) => t.confidence))].join('/');
+  console.log(`energy per learning sample ~${p.energy.total_uj.toFixed(2)} uJ (profile figures, confidence ${conf}; left out: ${p.energy.left_out.join(', ') || 'nothing'}); per inference ~${r.per_inference.energy.total_uj.toFixed(2)} uJ`);
+  console.log(`approximations: see config.json (onChip.approximations, ${r.approximations.length} items)`);
+}
 
 export const summary = 'train a network with a local learning rule (default: spiking FAUST on embedded MNIST)';
 
@@ -45,6 +61,14 @@ options:
   --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
   --ff-theta X                 FF goodness threshold (mean squared activity, default 1)
   --backend auto|cpu|gpu|webasm|gpujs-cpu|wasm-simd  batched-ops backend (default: FFSNN_BACKEND, else auto)
+  --on-chip CHIP               learn inside the chip's own plasticity: loihi2 | loihi (Lava's learning
+                               engine, bit-approximate integer arithmetic; the forward pass is Lava's
+                               fixed-point Dense + CUBA LIF). Rule FAUST as a three-factor rule (tag x
+                               third factor from the embedded x86 cores); 16 steps per sample.
+                               Reports accuracy and, per learning sample, synaptic ops, trace updates,
+                               third-factor messages, embedded-processor ops and energy (profile figures)
+  --weight-bits 8|6|4          on-chip: magnitude bits of learned weights (default 8)
+  --rounding stochastic|nearest  on-chip: rounding of synaptic variables (default stochastic; nearest is a what-if)
   --json                       print the final metrics as JSON instead of progress lines`;
 
 const OPTIONS = {
@@ -71,6 +95,9 @@ const OPTIONS = {
   'ff-theta': { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
+  'on-chip': { type: 'string' },
+  'weight-bits': { type: 'string' },
+  rounding: { type: 'string' },
 } as const;
 
 function hiddenSizes(raw: string): number[] {
@@ -88,6 +115,8 @@ function writeJson(path: string, value: unknown): void {
 
 export function metricsOf(run: RunState, trainSamples: number, testSamples: number, backend: Record<string, string>) {
   const last = run.history[run.history.length - 1];
+  const s = run.config.onChip;
+  const onChip = s && last ? onChipReport(s, last as OnChipEpochMetrics) : undefined;
   // the paper's convergence measure: first epoch whose test accuracy reaches 95% of the final one
   const reach = last ? run.history.find((m) => m.test_accuracy >= 0.95 * last.test_accuracy)?.epoch ?? null : null;
   return {
@@ -101,6 +130,27 @@ export function metricsOf(run: RunState, trainSamples: number, testSamples: numb
     epochs: run.history,
     backend,
     signals_read: [...run.recorder.seen].sort(),
+    ...(onChip ? { on_chip: onChip } : {}),
+  };
+}
+
+function onChipReport(s: OnChipSettings, last: OnChipEpochMetrics) {
+  const profile = loadProfile(s.chip);
+  const strip = (m: EpochMetrics) => {
+    const { learning_counts: _a, inference_counts: _b, ...rest } = m as OnChipEpochMetrics;
+    return rest;
+  };
+  void strip;
+  return {
+    chip: s.chip,
+    rule: s.rule,
+    weight_bits: s.weightBits,
+    rounding: s.rounding,
+    rules: s.rules,
+    third_factor: 'computed by the embedded x86 (Lakemont) cores; graded messages into y2 (64 - m) and y3 (32)',
+    per_learning_sample: costsPerSample(last.learning_counts, profile),
+    per_inference: costsPerSample(last.inference_counts, profile),
+    approximations: s.approximations,
   };
 }
 
@@ -147,13 +197,23 @@ export async function run(argv: string[]): Promise<number> {
     if (o.positives !== undefined) partial.positives = o.positives as RunConfig['positives'];
     const theta = numberOption('ff-theta', o['ff-theta'], { exclusiveMin: 0 });
     if (theta !== undefined) partial.ffTheta = theta;
+    const chip = o['on-chip'] !== undefined ? onChipChip(o['on-chip']) : undefined;
+    if (chip === undefined && (o['weight-bits'] !== undefined || o.rounding !== undefined)) throw new ConfigError('--weight-bits and --rounding apply to on-chip training; add --on-chip CHIP');
+    if (chip !== undefined) {
+      if (partial.neuron !== undefined && partial.neuron !== 'lif') throw new ConfigError('--on-chip trains spiking neurons; remove --neuron rate');
+      partial.steps ??= 16;
+    }
     data = loadDataset(partial.dataset ?? 'mnist-embedded', true);
     partial.sizes = [data.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];
     partial.classes = data.classes;
     const config = resolveConfig(partial);
+    if (chip !== undefined) {
+      const bits = numberOption('weight-bits', o['weight-bits'], { integer: true, min: 1 }) ?? 8;
+      config.onChip = onChipSettings(config, chip, config.rule as OnChipRule, bits, (o.rounding ?? 'stochastic') as Rounding);
+    }
     if (o.out === undefined) {
       // default directory: the first of runs/<rule>-<neuron>-s<seed>, ...-2, ... not holding a run
-      const base = join('runs', `${config.rule}-${config.neuron}-s${config.seed}`);
+      const base = join('runs', config.onChip ? `${config.rule}-${config.onChip.chip}-w${config.onChip.weightBits}${config.onChip.rounding === 'nearest' ? '-nearest' : ''}-s${config.seed}` : `${config.rule}-${config.neuron}-s${config.seed}`);
       out = base;
       for (let k = 2; existsSync(join(out, 'checkpoint.ffsnn')); k++) out = `${base}-${k}`;
     } else out = o.out;
@@ -172,7 +232,7 @@ export async function run(argv: string[]): Promise<number> {
   const ops = await createOps({ backend: o.backend });
   const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
   while (state.epoch < state.config.epochs) {
-    const m = runEpoch(state, train, data.test, ops, (p) => progress.update(p));
+    const m = state.config.onChip ? runOnChipEpoch(state, train, data.test, (p) => progress.update(p)) : runEpoch(state, train, data.test, ops, (p) => progress.update(p));
     writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops));
     writeJson(join(out, 'metrics.json'), metricsOf(state, train.n, data.test.n, { ...ops.backends }));
     // reported once saved: a run killed after this line resumes from this epoch
@@ -181,6 +241,7 @@ export async function run(argv: string[]): Promise<number> {
   const metrics = metricsOf(state, train.n, data.test.n, { ...ops.backends });
   await ops.dispose();
   if (o.json) console.log(JSON.stringify(metrics));
-  else console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);
+  else if (metrics.on_chip) printOnChip(metrics.on_chip);
+  if (!o.json) console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);
   return 0;
 }

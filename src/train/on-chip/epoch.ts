@@ -14,7 +14,8 @@ import { Rng } from '../../sim/rng.js';
 import { ConfigError } from '../../errors.js';
 import { lrAt } from '../config.js';
 import { syncFloatWeights, type BatchProgress, type RunState } from '../trainer.js';
-import { emptyCounts, faustScores, inferBatch, learnBatch, learnBuffers, type LearnBuffers, type OnChipCounts } from './loihi.js';
+import { emptyCounts, faustScores, inferBatch, learnBatch, learnBuffers, type OnChipCounts } from './loihi.js';
+import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
 
 export interface OnChipEpochMetrics extends EpochMetrics {
   /** Summed operation counts of the epoch's learning samples, per layer. */
@@ -22,8 +23,6 @@ export interface OnChipEpochMetrics extends EpochMetrics {
   /** Summed counts of the test pass (inference only), per layer. */
   inference_counts: OnChipCounts[];
 }
-
-let buffers: { key: string; buf: LearnBuffers } | undefined;
 
 /** Scores a split in the chip's fixed point; returns predictions and the inference counts. */
 export function scoreOnChip(run: RunState, split: Split, rng: Rng, batch = 200): { predictions: Uint8Array; counts: OnChipCounts[] } {
@@ -33,9 +32,10 @@ export function scoreOnChip(run: RunState, split: Split, rng: Rng, batch = 200):
   const dim = sizes[0];
   const counts = sizes.slice(1).map(() => emptyCounts());
   const predictions = new Uint8Array(split.n);
+  const kernels = new ChipKernels(sizes, batch, run.onChip!.weights, false);
   for (let k = 0; k < split.n; k += batch) {
     const B = Math.min(batch, split.n - k);
-    const hs = inferBatch(c, s, run.onChip!, split.x.subarray(k * dim, (k + B) * dim), B, rng.fork(`batch-${k}`), counts);
+    const hs = inferBatch(c, s, kernels, split.x.subarray(k * dim, (k + B) * dim), B, rng.fork(`batch-${k}`), counts);
     predictions.set(argmaxRows(faustScores(c, hs, run.model.state.prototypes, B), B, c.classes), k);
   }
   return { predictions, counts };
@@ -52,10 +52,7 @@ export function runOnChipEpoch(run: RunState, train: Split, test: Split, onBatch
   root.fork(`shuffle-${e}`).shuffle(order);
   const chipRng = root.fork(`chip-${e}`);
   const lrScale = lrAt({ ...c, lr: 1 }, e);
-  const key = `${sizes.join(',')}/${c.batch}`;
-  if (buffers?.key !== key) buffers = { key, buf: learnBuffers(sizes, c.batch) };
-  const buf = buffers.buf;
-  for (const t of buf.tags) t.fill(0);
+  const buf = learnBuffers(sizes, c.batch, run.onChip.weights);
   const counts = sizes.slice(1).map(() => emptyCounts());
   const layerLoss = new Array<number>(sizes.length - 1).fill(0);
   let batches = 0;
@@ -87,6 +84,7 @@ export function runOnChipEpoch(run: RunState, train: Split, test: Split, onBatch
     });
   }
   const seconds = (performance.now() - t0) / 1000;
+  run.onChip.weights = buf.kernels.weights.map((w) => Int16Array.from(w));
   syncFloatWeights(run);
   const scored = scoreOnChip(run, test, root.fork('eval'));
   const perLayer = layerLoss.map((v) => v / batches);

@@ -18,7 +18,8 @@
  */
 import type { OnChipSettings, OnChipState } from '../../chips/on-chip.js';
 import { LoihiLayerBatch } from '../../chips/loihi/on-chip/dense-lif-batched.js';
-import { commitStep, decayFactor, eligibilityStep, splitImpulse, traceStep, yPortValue } from '../../chips/loihi/on-chip/kernels.js';
+import { decayFactor, splitImpulse, traceStep, yPortValue } from '../../chips/loihi/on-chip/kernels.js';
+import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
 import { faustSignal } from '../../plasticity/faust.js';
 import { encodeBatch, initModel, layerSizes, prototypeScores, unitRows, type ModelConfig } from '../../plasticity/model.js';
 import type { Rng } from '../../sim/rng.js';
@@ -80,7 +81,8 @@ export interface LayerPass {
  * eligibility accumulates in the tags, the caller commits it).
  */
 function runLayer(
-  w: Int16Array,
+  kernels: ChipKernels,
+  l: number,
   input: Uint8Array[],
   B: number,
   nIn: number,
@@ -88,7 +90,7 @@ function runLayer(
   s: OnChipSettings,
   psiBeta: number,
   counts: OnChipCounts,
-  learn?: { tag: Int16Array; touched: Uint8Array; rand: Float64Array[] },
+  learn?: { touched: Uint8Array; rand: Float64Array[] },
 ): LayerPass {
   const T = input.length;
   const layer = new LoihiLayerBatch(B, nIn, nOut, s.compartment);
@@ -110,7 +112,7 @@ function runLayer(
     for (let k = 0; k < prev.length; k++) inSpikes += prev[k];
     counts.synapticOps += inSpikes * nOut;
     counts.neuronUpdates += B * nOut;
-    const n = layer.step(w, prev, out, vPre);
+    const n = layer.integrate(kernels.dense(l, prev, B, nIn, nOut), out, vPre);
     counts.spikes += n;
     for (let k = 0; k < out.length; k++) h[k] += out[k];
     spikes.push(out);
@@ -135,24 +137,22 @@ function runLayer(
           learn.touched[xo + i] = 1;
         }
       }
-      eligibilityStep(learn.tag, b * nIn * nOut, active, na, x1, xo, y1, o, nOut, s.eligibility.mant, sExpE, rW[r], s.rounding);
+      kernels.eligibility(l, b * nIn * nOut, active, na, x1, xo, y1, o, nIn, nOut, s.eligibility.mant, sExpE, rW[r], s.rounding);
     }
     if (learn) counts.synapseUpdates += B * nIn * nOut;
   }
   return { spikes, h };
 }
 
-/** Per-layer training buffers (tags per sample), made once. */
+/** Per-layer training buffers: the kernels (holding weights and per-sample tags) and touched rows. */
 export interface LearnBuffers {
-  tags: Int16Array[];
+  kernels: ChipKernels;
   touched: Uint8Array[];
 }
 
-export function learnBuffers(sizes: number[], B: number): LearnBuffers {
-  return {
-    tags: sizes.slice(1).map((n, l) => new Int16Array(B * sizes[l] * n)),
-    touched: sizes.slice(1).map((_, l) => new Uint8Array(B * sizes[l])),
-  };
+/** Buffers for an epoch; the kernels take a copy of the weights (copy them back with `weightsOf`). */
+export function learnBuffers(sizes: number[], B: number, weights: Int16Array[]): LearnBuffers {
+  return { kernels: new ChipKernels(sizes, B, weights), touched: sizes.slice(1).map((_, l) => new Uint8Array(B * sizes[l])) };
 }
 
 /** x86 operations of the FAUST third factor of one sample of an n-neuron layer with C classes. */
@@ -192,10 +192,9 @@ export function learnBatch(
     const c = counts[l];
     const lr = rng.fork(`layer-${l}`);
     const rand = [0, 1, 2, 3].map(() => Float64Array.from({ length: B * T }, () => lr.uniform()));
-    const tag = buf.tags[l];
     const touched = buf.touched[l];
     touched.fill(0);
-    const pass = runLayer(state.weights[l], input, B, nIn, nOut, s, config.psiBeta, c, { tag, touched, rand });
+    const pass = runLayer(buf.kernels, l, input, B, nIn, nOut, s, config.psiBeta, c, { touched, rand });
     c.samples += B;
     // embedded cores: spike counts -> FAUST third factor
     const m = new Float32Array(B * nOut);
@@ -234,7 +233,7 @@ export function learnBatch(
       c.thirdFactorMessages += 2 * nOut;
       let na = 0;
       for (let i = 0; i < nIn; i++) if (touched[b * nIn + i]) active[na++] = i;
-      c.weightChanges += commitStep(state.weights[l], tag, b * nIn * nOut, active, na, y2, y3, o, nOut, s.learning.mant, sExpW, rW[r], 'MIXED', g, s.rounding);
+      c.weightChanges += buf.kernels.commit(l, b * nIn * nOut, active, na, y2, y3, o, nOut, s.learning.mant, sExpW, rW[r], 'MIXED', g, s.rounding);
       // a tag the commit pulse did not clear exactly (the y3 port rounded 32 to 31): the next
       // sample of this slot starts from it, as on the chip
     }
@@ -245,13 +244,13 @@ export function learnBatch(
 }
 
 /** Spike counts of every layer for B samples (inference on the chip, no learning). */
-export function inferBatch(config: ModelConfig, s: OnChipSettings, state: OnChipState, x: Float32Array, B: number, rng: Rng, counts?: OnChipCounts[]): Float32Array[] {
+export function inferBatch(config: ModelConfig, s: OnChipSettings, kernels: ChipKernels, x: Float32Array, B: number, rng: Rng, counts?: OnChipCounts[]): Float32Array[] {
   const sizes = layerSizes(config);
   let input: Uint8Array[] = encodeBatch(config, x, B, sizes[0], rng).map((f) => Uint8Array.from(f));
   const hs: Float32Array[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
     const c = counts?.[l] ?? emptyCounts();
-    const pass = runLayer(state.weights[l], input, B, sizes[l], sizes[l + 1], s, config.psiBeta, c);
+    const pass = runLayer(kernels, l, input, B, sizes[l], sizes[l + 1], s, config.psiBeta, c);
     c.samples += B;
     hs.push(pass.h);
     input = pass.spikes;

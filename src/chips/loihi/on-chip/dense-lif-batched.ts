@@ -44,7 +44,7 @@ export class LoihiLayerBatch {
    * the number of spikes.
    */
   step(w: Int16Array, prevIn: Uint8Array, spikes: Uint8Array, vPre: Float64Array): number {
-    const { B, nIn, nOut, acc, u, v, fu, fv, vthEff } = this;
+    const { B, nIn, nOut, acc } = this;
     acc.fill(0);
     for (let b = 0; b < B; b++) {
       const io = b * nIn;
@@ -55,6 +55,12 @@ export class LoihiLayerBatch {
         for (let j = 0; j < nOut; j++) acc[o + j] += w[r + j];
       }
     }
+    return this.integrate(acc, spikes, vPre);
+  }
+
+  /** The compartment update of one step with Dense input `acc` ([B][nOut], a_in); see `step`. */
+  integrate(acc: Int32Array, spikes: Uint8Array, vPre: Float64Array): number {
+    const { B, nOut, u, v, fu, fv, vthEff } = this;
     const max = 8388608; // 2^23
     let count = 0;
     for (let k = 0; k < B * nOut; k++) {

@@ -161,8 +161,10 @@ export function traceStep(x: Uint8Array, off: number, n: number, s: Uint8Array |
 
 /**
  * Eligibility step of one sample: `dt = mant*2^(sExp-7) * u0 * x1 * y1` on every synapse of the
- * rows `active` (pre neurons whose x1 is nonzero; the others add 0 and round to themselves).
- * tag[i][j] <- round((tag << 7) + product), clip [-257, 255].
+ * rows `active` (pre neurons whose x1 is nonzero), tag <- round((tag << 7) + product), clip
+ * [-257, 255]. Skipping the other synapses is exact while tags stay >= -256 (their accumulator
+ * `tag << 7` then needs no saturation and rounds back to the tag): with mant > 0 and the commit's
+ * clearing, tags stay in [0, 255].
  */
 export function eligibilityStep(
   tag: Int16Array,
@@ -180,28 +182,31 @@ export function eligibilityStep(
   rounding: Rounding,
 ): void {
   const shift = productShift([W_TRACE, W_TRACE]);
-  const div = 2 ** shift;
-  const mul = 2 ** sExp;
   // q = floor(A/128) + [rw < (A mod 128)/128]  <=>  (A >> 7) + ((A & 127) > floor(128 rw))
   const thr = rounding === 'stochastic' ? Math.floor(rw * 128) : 63;
-  const near = rounding === 'nearest';
   for (let k = 0; k < nActive; k++) {
     const i = active[k];
     const xm = x1[xOff + i] * mant;
     const row = tagOff + i * nOut;
     for (let j = 0; j < nOut; j++) {
-      const y = y1[yOff + j];
-      if (y === 0) continue;
-      let m = Math.floor((xm * y) / div) * mul;
+      // x1, y1 <= 127 and |mant| <= 8: the product and its shift stay in int32
+      let m = ((xm * y1[yOff + j]) >> shift) << sExp;
       if (m > ACC_MAX) m = ACC_MAX;
       else if (m < ACC_MIN) m = ACC_MIN;
-      let a = (tag[row + j] << 7) + m;
-      if (a > ACC_MAX) a = ACC_MAX;
-      else if (a < ACC_MIN) a = ACC_MIN;
-      const rem = a & 127;
-      let q = (a >> 7) + (near ? (rem >= 64 ? 1 : 0) : rem > thr ? 1 : 0);
-      if (q > TAG_MAX) q = TAG_MAX;
-      else if (q < TAG_MIN) q = TAG_MIN;
+      const t = tag[row + j];
+      let q: number;
+      if (t >= 0 && m >= 0) {
+        // no low saturation possible; high saturation only raises q past 255, clipped below
+        q = t + (m >> 7) + ((m & 127) > thr ? 1 : 0);
+        if (q > TAG_MAX) q = TAG_MAX;
+      } else {
+        let a = (t << 7) + m;
+        if (a > ACC_MAX) a = ACC_MAX;
+        else if (a < ACC_MIN) a = ACC_MIN;
+        q = (a >> 7) + ((a & 127) > thr ? 1 : 0);
+        if (q > TAG_MAX) q = TAG_MAX;
+        else if (q < TAG_MIN) q = TAG_MIN;
+      }
       tag[row + j] = q;
     }
   }
@@ -212,7 +217,9 @@ export function eligibilityStep(
  *   dw = mantW*2^(sExpW-7) * u0 * t * (y2 - 64) * y3      (third factor on y2, offset 64; y3 gates)
  *   dt = ... - u0 * t * y3                                  (with y3 = 32: -(t*32) >> 5 = -t, clears)
  * Both read the pre-update tag (§5). The weight goes through the sign mode, rounding to the grid g
- * and the clip; the tag is rounded and clipped. Returns the number of weights that changed.
+ * (a power of two) and the clip; the tag is rounded and clipped. Synapses with t = 0 add nothing
+ * and are skipped (exact: weights >= -256 need no accumulator saturation). Returns the number of
+ * weights that changed.
  */
 export function commitStep(
   w: Int16Array,
@@ -232,15 +239,22 @@ export function commitStep(
   rounding: Rounding,
 ): number {
   const shiftW = productShift([W_SYNVAR, W_TRACE, W_TRACE]);
-  const divW = 2 ** shiftW;
-  const mulW = 2 ** sExpW;
   const shiftT = productShift([W_SYNVAR, W_TRACE]);
-  const divT = 2 ** shiftT;
-  const mulT = 2 ** VAR_SHIFT; // exponent 0
   const { min, max } = weightRange(mode);
   const hi = Math.floor(max / g) * g;
   const lo = Math.ceil(min / g) * g;
-  const unit = 128 * g;
+  const gBits = Math.log2(g);
+  const unitBits = 7 + gBits;
+  const unitMask = (1 << unitBits) - 1;
+  const wThr = rounding === 'stochastic' ? Math.floor(rw * (1 << unitBits)) : (1 << (unitBits - 1)) - 1;
+  const tThr = rounding === 'stochastic' ? Math.floor(rw * 128) : 63;
+  // per post neuron: the product of the factors that do not depend on the synapse
+  const fw = new Int32Array(nOut);
+  const f3 = new Int32Array(nOut);
+  for (let j = 0; j < nOut; j++) {
+    f3[j] = clipFactor(y3[yOff + j], W_TRACE);
+    fw[j] = clipFactor(y2[yOff + j] - 64, W_TRACE) * f3[j] * mantW;
+  }
   let changed = 0;
   for (let k = 0; k < nActive; k++) {
     const i = active[k];
@@ -249,34 +263,36 @@ export function commitStep(
     for (let j = 0; j < nOut; j++) {
       const t = tag[row + j];
       if (t === 0) continue;
-      const f2 = clipFactor(y2[yOff + j] - 64, W_TRACE);
-      const f3 = clipFactor(y3[yOff + j], W_TRACE);
-      // weight
-      let m = Math.floor((t * f2 * f3 * mantW) / divW) * mulW;
+      // weight: |t * fw| <= 257 * 128 * 128 * 8 < 2^31
+      let m = ((t * fw[j]) >> shiftW) * (1 << sExpW);
       if (m > ACC_MAX) m = ACC_MAX;
       else if (m < ACC_MIN) m = ACC_MIN;
       if (m !== 0) {
-        let a = w[wrow + j] * 128 + m;
+        const w0 = w[wrow + j];
+        let a = (w0 << 7) + m;
         if (a > ACC_MAX) a = ACC_MAX;
         else if (a < ACC_MIN) a = ACC_MIN;
         if (mode === 'EXCITATORY' && a < 0) a = 0;
         else if (mode === 'INHIBITORY' && a > 0) a = 0;
-        const q0 = Math.floor(a / unit);
-        const rem = a - q0 * unit;
-        let q = g * (q0 + (rounding === 'nearest' ? (2 * rem >= unit ? 1 : 0) : rw < rem / unit ? 1 : 0));
+        let q = ((a >> unitBits) + ((a & unitMask) > wThr ? 1 : 0)) << gBits;
         if (q > hi) q = hi;
         else if (q < lo) q = lo;
-        if (q !== w[wrow + j]) changed++;
-        w[wrow + j] = q;
+        if (q !== w0) {
+          changed++;
+          w[wrow + j] = q;
+        }
       }
-      // tag: -u0 * t * y3
-      let mt = Math.floor((-t * f3) / divT) * mulT;
+      // tag: -u0 * t * y3 (exponent 0: shifted left by 7)
+      let mt = ((-t * f3[j]) >> shiftT) << VAR_SHIFT;
       if (mt > ACC_MAX) mt = ACC_MAX;
       else if (mt < ACC_MIN) mt = ACC_MIN;
-      let at = t * 128 + mt;
+      let at = (t << 7) + mt;
       if (at > ACC_MAX) at = ACC_MAX;
       else if (at < ACC_MIN) at = ACC_MIN;
-      tag[row + j] = tagFromAcc(at, rw, rounding);
+      let qt = (at >> 7) + ((at & 127) > tThr ? 1 : 0);
+      if (qt > TAG_MAX) qt = TAG_MAX;
+      else if (qt < TAG_MIN) qt = TAG_MIN;
+      tag[row + j] = qt;
     }
   }
   return changed;

@@ -32,6 +32,10 @@ export interface ExportOptions {
   profile?: HardwareProfile;
   /** PyNN: the input presented by the script, frames[t][i]. */
   input?: Float64Array[];
+  /** A network already in the profile's integers (trained on the chip): written as is, not re-quantised. */
+  quantized?: QuantizedNetwork;
+  /** Extra notes for the manifest's quantisation section. */
+  notes?: string[];
 }
 
 export interface ExportResult {
@@ -85,11 +89,11 @@ export async function exportNetwork(net: NetworkIR, target: Target, out: string,
   if (profile) {
     map = mapNetwork(net, profile);
     if (!map.fits) throw new HardwareProfileError(`does not fit ${profile.name}: ${map.refused!.message}`, { ...map.refused });
-    q = quantizeNetwork(net, profile);
+    q = opts.quantized ?? quantizeNetwork(net, profile);
   }
   const dir = dirname(out);
   const manifestPath = `${out}.manifest.json`;
-  const notes: string[] = [...(map?.notes ?? [])];
+  const notes: string[] = [...(map?.notes ?? []), ...(opts.notes ?? [])];
   const weights = new Map<string, { file: string; location: string; numberFormat: string; unit: string }>();
   const files: { path: string; role: 'network' | 'data' | 'script'; write: (tmp: string) => Promise<void> | void }[] = [];
   const fileName = basename(out);

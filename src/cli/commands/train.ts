@@ -10,6 +10,7 @@ import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
 import { checkpointOf, resumeRun, runEpoch, startRun, trainingSplit, type RunState } from '../../train/trainer.js';
 import { createOps } from '../../sim/batched/create-ops.js';
+import { cpuOps } from '../../sim/batched/ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
 import type { EpochMetrics } from '../../io/checkpoint.js';
@@ -229,7 +230,8 @@ export async function run(argv: string[]): Promise<number> {
   const train = trainingSplit(state.config, data);
   mkdirSync(out, { recursive: true });
   writeJson(join(out, 'config.json'), state.config);
-  const ops = await createOps({ backend: o.backend });
+  // on-chip runs use the chip kernels only (no batched-ops backend to probe)
+  const ops = state.config.onChip ? cpuOps : await createOps({ backend: o.backend });
   const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
   while (state.epoch < state.config.epochs) {
     const m = state.config.onChip ? runOnChipEpoch(state, train, data.test, (p) => progress.update(p)) : runEpoch(state, train, data.test, ops, (p) => progress.update(p));
@@ -239,7 +241,7 @@ export async function run(argv: string[]): Promise<number> {
     progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
   }
   const metrics = metricsOf(state, train.n, data.test.n, { ...ops.backends });
-  await ops.dispose();
+  if ('dispose' in ops) await (ops as { dispose(): Promise<void> }).dispose();
   if (o.json) console.log(JSON.stringify(metrics));
   else if (metrics.on_chip) printOnChip(metrics.on_chip);
   if (!o.json) console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);

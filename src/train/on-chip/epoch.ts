@@ -142,3 +142,22 @@ export function costsPerSample(counts: OnChipCounts[], profile: HardwareProfile)
   }
   return { per_sample: per, energy: { total_uj: total / 1e6, terms, left_out: missing } };
 }
+
+/**
+ * `ffsnn evaluate` of an on-chip checkpoint: the test split scored in the chip's fixed point, with
+ * the same input encoding as the run's own test pass (so it reproduces the run's test_accuracy).
+ */
+export function evaluateOnChip(run: RunState, split: Split, profile: HardwareProfile) {
+  const { predictions, counts } = scoreOnChip(run, split, new Rng(run.config.seed).fork('eval'));
+  const C = run.config.classes;
+  const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+  for (let k = 0; k < split.n; k++) confusion[split.y[k]][predictions[k]]++;
+  return {
+    chip: run.config.onChip!.chip,
+    fixed_point: 'Lava bit-accurate Dense + CUBA LIF with the learned integer weights',
+    samples: split.n,
+    accuracy: accuracyOf(predictions, split.y),
+    confusion,
+    per_inference: costsPerSample(counts, profile),
+  };
+}

@@ -65,7 +65,8 @@ options:
   --on-chip CHIP               learn inside the chip's own plasticity: loihi2 | loihi (Lava's learning
                                engine, bit-approximate integer arithmetic; the forward pass is Lava's
                                fixed-point Dense + CUBA LIF). Rule FAUST as a three-factor rule (tag x
-                               third factor from the embedded x86 cores); 16 steps per sample.
+                               third factor from the embedded x86 cores); 16 steps per sample,
+                               3 epochs unless --epochs.
                                Reports accuracy and, per learning sample, synaptic ops, trace updates,
                                third-factor messages, embedded-processor ops and energy (profile figures)
   --weight-bits 8|6|4          on-chip: magnitude bits of learned weights (default 8)
@@ -203,6 +204,8 @@ export async function run(argv: string[]): Promise<number> {
     if (chip !== undefined) {
       if (partial.neuron !== undefined && partial.neuron !== 'lif') throw new ConfigError('--on-chip trains spiking neurons; remove --neuron rate');
       partial.steps ??= 16;
+      // an on-chip epoch costs ~25x a float one (every synapse learns every step): 3 epochs keep the default run near 10 min
+      partial.epochs ??= 3;
     }
     data = loadDataset(partial.dataset ?? 'mnist-embedded', true);
     partial.sizes = [data.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];

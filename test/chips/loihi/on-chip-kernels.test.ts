@@ -166,8 +166,8 @@ test('the WebAssembly kernels compute the same integers as the scalar kernels', 
   for (const [b, rounding, g] of [[0, 'stochastic', 1], [1, 'nearest', 4], [2, 'stochastic', 16]] as const) {
     const off = b * sizes[0] * sizes[1];
     const rw = c.r.uniform();
-    eligibilityStep(tagsJs, off, active, active.length, c.x1, 0, c.y1, 0, sizes[1], 1, 0, rw, rounding);
-    k.eligibility(0, off, active, active.length, c.x1, 0, c.y1, 0, sizes[0], sizes[1], 1, 0, rw, rounding);
+    eligibilityStep(tagsJs, off, active, active.length, c.x1, 0, c.y1, 0, sizes[1], 1 + (b % 2), b, rw, rounding);
+    k.eligibility(0, off, active, active.length, c.x1, 0, c.y1, 0, sizes[0], sizes[1], 1 + (b % 2), b, rw, rounding);
     t.deepEqual([...k.tags[0]], [...tagsJs], `eligibility, sample ${b}`);
     const gw = Int16Array.from(wJs, (x) => Math.floor(x / g) * g);
     wJs.set(gw);

@@ -9,7 +9,7 @@ import { instantiateKernel, sharedMemory } from '../../../wasm-module.js';
 import { clipFactor, eligibilityStep, productShift, weightRange, W_SYNVAR, W_TRACE, type Rounding, type SignModeName } from './kernels.js';
 
 interface Exports {
-  eligibility(tagPtr: number, activePtr: number, nActive: number, xPtr: number, yPtr: number, nOut: number, mant: number, shift: number, thr: number): void;
+  eligibility(tagPtr: number, activePtr: number, nActive: number, xPtr: number, yPtr: number, nOut: number, mant: number, shift: number, sExp: number, thr: number): void;
   commit(wPtr: number, tagPtr: number, activePtr: number, nActive: number, fwPtr: number, f3Ptr: number, nOut: number, shiftW: number, sExpW: number, shiftT: number, gBits: number, wThr: number, tThr: number, hi: number, lo: number, mode: number): number;
   denseAccumulate(wPtr: number, spikePtr: number, nIn: number, accPtr: number, nOut: number): void;
 }
@@ -79,7 +79,7 @@ export class ChipKernels {
 
   /** `eligibilityStep` on layer l's tags. */
   eligibility(l: number, tagOff: number, active: Int32Array, nActive: number, x1: Uint8Array, xOff: number, y1: Uint8Array, yOff: number, nIn: number, nOut: number, mant: number, sExp: number, rw: number, rounding: Rounding): void {
-    if (mant < 1 || mant > 2 || sExp !== 0) {
+    if (mant < 1 || mant > 2 || sExp < 0 || sExp > 3) {
       eligibilityStep(this.tags[l], tagOff, active, nActive, x1, xOff, y1, yOff, nOut, mant, sExp, rw, rounding);
       return;
     }
@@ -88,7 +88,7 @@ export class ChipKernels {
     new Uint8Array(buf, this.xPtr, nIn).set(x1.subarray(xOff, xOff + nIn));
     new Int16Array(buf, this.yPtr, nOut).set(y1.subarray(yOff, yOff + nOut));
     const thr = rounding === 'stochastic' ? Math.floor(rw * 128) : 63;
-    this.exp.eligibility(this.tagPtr[l] + 2 * tagOff, this.activePtr, nActive, this.xPtr, this.yPtr, nOut, mant, productShift([W_TRACE, W_TRACE]), thr);
+    this.exp.eligibility(this.tagPtr[l] + 2 * tagOff, this.activePtr, nActive, this.xPtr, this.yPtr, nOut, mant, productShift([W_TRACE, W_TRACE]), sExp, thr);
   }
 
   /** `commitStep` on layer l's weights and tags (same arguments). */

@@ -5,12 +5,13 @@
  */
 
 /**
- * `eligibilityStep` (i16x8) in its common case: a positive mantissa whose product fits 16 bits
- * (mant <= 2), exponent 0 (sExp = 0) and tags in [0, 255] (the trainer's invariant). Per synapse:
- * m = (x1 * mant * y1) >> shift;  t <- min(255, t + (m >> 7) + [(m & 127) > thr]).
+ * `eligibilityStep` (i16x8) in its common case: a positive mantissa and stored exponent whose
+ * product fits 16 bits (mant <= 2, sExp <= 3: ((127 * 127 * 2) >> 3) << 3 < 2^15) and tags in
+ * [0, 255] (the trainer's invariant). Per synapse:
+ * m = ((x1 * mant * y1) >> shift) << sExp;  t <- min(255, t + (m >> 7) + [(m & 127) > thr]).
  * tagPtr: Int16 [nIn][nOut] of one sample; activePtr: Int32 rows; xPtr: Uint8 [nIn]; yPtr: Int16 [nOut].
  */
-export function eligibility(tagPtr: usize, activePtr: usize, nActive: i32, xPtr: usize, yPtr: usize, nOut: i32, mant: i32, shift: i32, thr: i32): void {
+export function eligibility(tagPtr: usize, activePtr: usize, nActive: i32, xPtr: usize, yPtr: usize, nOut: i32, mant: i32, shift: i32, sExp: i32, thr: i32): void {
   const vThr = i16x8.splat(<i16>thr);
   const v127 = i16x8.splat(127);
   const v255 = i16x8.splat(255);
@@ -26,13 +27,13 @@ export function eligibility(tagPtr: usize, activePtr: usize, nActive: i32, xPtr:
       const p = row + (<usize>j << 1);
       const t = v128.load(p);
       const y = v128.load(yPtr + (<usize>j << 1));
-      const m = i16x8.shr_s(i16x8.mul(vx, y), shift);
+      const m = i16x8.shl(i16x8.shr_s(i16x8.mul(vx, y), shift), sExp);
       const up = v128.and(i16x8.gt_s(v128.and(m, v127), vThr), v1);
       v128.store(p, i16x8.min_s(i16x8.add(i16x8.add(t, i16x8.shr_s(m, 7)), up), v255));
     }
     for (; j < nOut; j++) {
       const p = row + (<usize>j << 1);
-      const m = (xm * <i32>load<i16>(yPtr + (<usize>j << 1))) >> shift;
+      const m = ((xm * <i32>load<i16>(yPtr + (<usize>j << 1))) >> shift) << sExp;
       let q = <i32>load<i16>(p) + (m >> 7) + ((m & 127) > thr ? 1 : 0);
       if (q > 255) q = 255;
       store<i16>(p, <i16>q);

@@ -46,6 +46,10 @@ export interface ExportOptions {
   input?: Float64Array[];
   /** NIR: one Output node per output population (default: only the last). */
   readouts?: boolean;
+  /** A network already in the profile's integers (trained on the chip): written as is, not re-quantised. */
+  quantized?: QuantizedNetwork;
+  /** Extra notes for the manifest's quantisation section. */
+  notes?: string[];
 }
 
 export interface ExportResult {
@@ -99,11 +103,11 @@ export async function exportNetwork(net: NetworkIR, target: Target, out: string,
   if (profile) {
     map = mapNetwork(net, profile);
     if (!map.fits) throw new HardwareProfileError(`does not fit ${profile.name}: ${map.refused!.message}`, { ...map.refused });
-    q = quantizeNetwork(net, profile);
+    q = opts.quantized ?? quantizeNetwork(net, profile);
   }
   const dir = dirname(out);
   const manifestPath = `${out}.manifest.json`;
-  const notes: string[] = [...(map?.notes ?? [])];
+  const notes: string[] = [...(map?.notes ?? []), ...(opts.notes ?? [])];
   /** What the target cannot express (manifest `unsupported`, and stderr through the CLI). */
   const unsupported: string[] = [];
   let conventions: Record<string, { value: string; why: string }> | undefined;

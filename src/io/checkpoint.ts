@@ -16,6 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
 import { ConfigError, FileFormatError } from '../errors.js';
 import { writeFileAtomicSync, type WriteData } from '../atomic.js';
+import type { OnChipState } from '../chips/on-chip.js';
 import type { NetworkIR } from '../ir/ir.js';
 import { checkNetwork } from '../ir/simulate.js';
 import { looksSealed, seal, sha256, unseal } from './sealed.js';
@@ -58,6 +59,8 @@ export interface Checkpoint {
   backend: Record<string, string>;
   /** Signals the rule was recorded reading during training (audit). */
   signalsRead: string[];
+  /** On-chip runs: the integer weights the chip learned (state.W holds them times the weight unit). */
+  onChip?: OnChipState;
 }
 
 const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });
@@ -167,6 +170,14 @@ function validate(ck: Checkpoint, file: string): void {
   if (!Number.isInteger(ck.epoch) || ck.epoch < 0) fail(file, "'epoch' must be a non-negative integer");
   if (!ck.optimizer || (ck.optimizer.kind !== 'adam' && ck.optimizer.kind !== 'sgd')) fail(file, "missing or malformed 'optimizer'");
   if (!Array.isArray(ck.history)) fail(file, "missing 'history'");
+  if (c.onChip || ck.onChip) {
+    const oc = ck.onChip;
+    if (!c.onChip || !oc || !Array.isArray(oc.weights) || oc.weights.length !== sizes.length - 1) fail(file, "an on-chip run needs both 'config.onChip' and 'onChip' with one weight array per layer");
+    oc.weights.forEach((w, l) => {
+      if (!(w instanceof Int16Array) || w.length !== sizes[l] * sizes[l + 1]) fail(file, `onChip.weights[${l}] must be an Int16Array of ${sizes[l] * sizes[l + 1]} weights`);
+    });
+    if (!Array.isArray(oc.thirdFactorScale) || oc.thirdFactorScale.length !== sizes.length - 1) fail(file, "onChip.thirdFactorScale must hold one number per layer");
+  }
 }
 
 /** Reads and validates a checkpoint file; a version-1 file's warning goes to `warn` (stderr by default). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** The full configuration of a training run, as stored in checkpoints and `config.json`. */
 import { invalidParam } from '../errors.js';
+import type { OnChipSettings } from '../chips/on-chip.js';
 import type { ModelConfig } from '../plasticity/model.js';
 
 export interface RunConfig extends ModelConfig {
@@ -15,6 +16,8 @@ export interface RunConfig extends ModelConfig {
   seed: number;
   /** Share of the training set used (fixed stratified subset, see data/dataset.ts). */
   trainFraction: number;
+  /** Present when the run learns inside a chip's plasticity engine (`--on-chip`). */
+  onChip?: OnChipSettings;
 }
 
 const oneOf = <T extends string>(k: keyof RunConfig, v: unknown, allowed: readonly T[]) => {

@@ -26,6 +26,8 @@ import { Rng } from '../sim/rng.js';
 import { totalmem } from 'node:os';
 import { ConfigError, DivergenceError, MemoryLimitError, SnnError } from '../errors.js';
 import { lrAt } from './config.js';
+import type { OnChipState } from '../chips/on-chip.js';
+import { initOnChipState } from './on-chip/loihi.js';
 
 export interface RunState {
   config: RunConfig;
@@ -38,6 +40,8 @@ export interface RunState {
   recorder: ReadRecorder;
   /** Gradient buffers, one per projection (not saved; made by the first epoch). */
   grads?: Grad[];
+  /** On-chip runs: the chip's integer state. */
+  onChip?: OnChipState;
 }
 
 export interface BatchProgress {
@@ -79,7 +83,12 @@ export function startRun(config: RunConfig, budget = defaultMemoryBudget()): Run
   const rng = new Rng(config.seed);
   const model = initModel(config, rng.fork('init'));
   const optimizer = createOptimizer(config.optimizer, config.lr, [...model.state.W, ...model.state.b]);
-  return { config, model, optimizer, epoch: 0, history: [], rng, recorder: new ReadRecorder() };
+  const run: RunState = { config, model, optimizer, epoch: 0, history: [], rng, recorder: new ReadRecorder() };
+  if (config.onChip) {
+    run.onChip = initOnChipState(config, config.onChip, rng.fork('init'));
+    syncFloatWeights(run);
+  }
+  return run;
 }
 
 export function resumeRun(ck: Checkpoint): RunState {
@@ -87,7 +96,7 @@ export function resumeRun(ck: Checkpoint): RunState {
   rng.setState(ck.rng);
   const recorder = new ReadRecorder();
   for (const s of ck.signalsRead) recorder.seen.add(s as never);
-  return { config: ck.config, model: modelOf(ck), optimizer: ck.optimizer, epoch: ck.epoch, history: ck.history, rng, recorder };
+  return { config: ck.config, model: modelOf(ck), optimizer: ck.optimizer, epoch: ck.epoch, history: ck.history, rng, recorder, onChip: ck.onChip };
 }
 
 export function checkpointOf(run: RunState, ops: BatchedOps): Checkpoint {
@@ -103,7 +112,19 @@ export function checkpointOf(run: RunState, ops: BatchedOps): Checkpoint {
     history: run.history,
     backend: { ...ops.backends },
     signalsRead: [...run.recorder.seen].sort(),
+    ...(run.onChip ? { onChip: run.onChip } : {}),
   };
+}
+
+/** On-chip runs: the float weights of the model (IR, mapper, exports) are the integers times the weight unit. */
+export function syncFloatWeights(run: RunState): void {
+  const oc = run.onChip;
+  const s = run.config.onChip;
+  if (!oc || !s) return;
+  oc.weights.forEach((w, l) => {
+    const f = run.model.state.W[l];
+    for (let k = 0; k < w.length; k++) f[k] = w[k] * s.weightUnit;
+  });
 }
 
 /** The training rows a run uses (its `trainFraction` of the dataset's training split). */

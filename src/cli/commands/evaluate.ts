@@ -7,6 +7,9 @@ import { evaluateCheckpoint, type EvaluationReport } from '../../eval/report.js'
 import { createOps } from '../../sim/batched/create-ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { printQuantized, quantizedReport } from '../quantized-report.js';
+import { loadProfile } from '../../chips/profile.js';
+import { resumeRun } from '../../train/trainer.js';
+import { evaluateOnChip } from '../../train/on-chip/epoch.js';
 
 export const summary = 'evaluate a checkpoint';
 
@@ -21,7 +24,11 @@ per inference per layer, the signals the rule was recorded reading, and the back
 With --profile NAME|FILE (loihi, loihi2, spinnaker, ...), also simulates the network quantised
 for that chip with its bit-accurate model (Lava fixed-point CUBA LIF; sPyNNaker IF_curr_exp in
 s16.15) and reports its accuracy beside the float network's on the same encoded inputs
-(first --profile-samples test samples, default 500), plus cores, chips and energy per inference.`;
+(first --profile-samples test samples, default 500), plus cores, chips and energy per inference.
+
+A checkpoint trained with 'ffsnn train --on-chip CHIP' is evaluated in that chip's fixed point
+(Lava bit-accurate Dense + CUBA LIF with the learned integer weights), with the same input encoding
+as the run's own test pass.`;
 
 const OPTIONS = {
   dataset: { type: 'string' },
@@ -54,6 +61,19 @@ export async function run(argv: string[]): Promise<number> {
   const data = loadDataset(spec, false);
   if (data.dim !== ck.config.sizes[0]) {
     throw new ConfigError(`dataset ${data.name} has ${data.dim} inputs per sample but the checkpoint's network takes ${ck.config.sizes[0]}`);
+  }
+  if (ck.config.onChip && ck.onChip) {
+    const r = evaluateOnChip(resumeRun(ck), data.test, loadProfile(ck.config.onChip.chip));
+    if (o.json) console.log(JSON.stringify(r));
+    else {
+      console.log(`dataset ${data.name}: ${r.samples} test samples, evaluated on ${r.chip} in fixed point (${r.fixed_point})`);
+      console.log(`accuracy ${(100 * r.accuracy).toFixed(2)}%`);
+      const p = r.per_inference.per_sample;
+      console.log(`per inference: synaptic ops ${Math.round(p.synaptic_ops)}, spikes ${p.spikes.toFixed(1)}, neuron updates ${p.neuron_updates}; energy ~${r.per_inference.energy.total_uj.toFixed(2)} uJ (profile figures)`);
+      console.log('confusion (rows true, columns predicted):');
+      for (const row of r.confusion) console.log(`  ${row.map((v) => String(v).padStart(5)).join('')}`);
+    }
+    return 0;
   }
   const ops = await createOps({ backend: o.backend });
   const report = evaluateCheckpoint(ck, data.test, data.name, ops);

@@ -7,6 +7,8 @@ import { loadProfile } from '../../chips/profile.js';
 import { encodeSample } from '../../ir/inference.js';
 import { Rng } from '../../sim/rng.js';
 import { loadNetwork } from '../load-network.js';
+import { readCheckpoint } from '../../io/checkpoint.js';
+import { onChipQuantized } from '../../chips/loihi/on-chip/quantized.js';
 
 export const summary = 'export a checkpoint to NIR, Lava netx, PyNN or a bundle, with a JSON manifest';
 export const help = `usage: ffsnn export CHECKPOINT --target nir|lava|pynn|bundle --out FILE [--profile NAME|FILE] [--readouts] [--json]
@@ -42,7 +44,10 @@ export async function run(argv: string[]): Promise<number> {
   const profile = values.profile ? loadProfile(values.profile) : target === 'lava' ? loadProfile('loihi2') : undefined;
   const sample = numberOption('sample', values.sample, { integer: true, min: 0 }) ?? 0;
   const seed = numberOption('seed', values.seed, { integer: true, min: 0 }) ?? 1;
-  const { net, source } = await loadNetwork(positionals[0]);
+  const { net, kind, source } = await loadNetwork(positionals[0]);
+  // a checkpoint trained on the chip carries its learned integers: exported as they are
+  const ck = kind === 'checkpoint' ? readCheckpoint(positionals[0]) : undefined;
+  const onChip = ck?.config.onChip && ck.onChip && profile?.family === 'loihi' ? onChipQuantized(net, ck.config.onChip, ck.onChip, profile.name) : undefined;
   let input: Float64Array[] | undefined;
   let inputFrom = '';
   if (target === 'pynn') {
@@ -60,7 +65,11 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   if (values.readouts && target !== 'nir') throw new ConfigError('export: --readouts applies to --target nir only');
-  const r = await exportNetwork(net, target, values.out, { profile, input, source, readouts: values.readouts });
+  const odd = onChip && ck!.onChip!.weights.some((w) => w.some((x) => x % 2 !== 0));
+  const notes = onChip
+    ? [`weights: the integers learned on ${ck!.config.onChip!.chip} (${ck!.config.onChip!.weightBits}-bit grid), written exactly${odd ? "; some are odd: Lava's LearningDense keeps them, a plain Dense with num_weight_bits 8 (MIXED) drops their lowest bit" : ''}`]
+    : [];
+  const r = await exportNetwork(net, target, values.out, { profile, input, source, readouts: values.readouts, quantized: onChip, notes });
   for (const u of r.manifest.unsupported as string[]) console.error(`warning: ${u}`);
   if (values.json) {
     console.log(JSON.stringify({ files: r.files, manifest: r.manifestPath, profile: profile?.name ?? null, input: inputFrom || undefined }, null, 2));

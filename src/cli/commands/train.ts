@@ -10,10 +10,26 @@ import { RunLock } from '../../io/run-lock.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
 import { checkpointOf, epochSteps, resumeRun, startRun, trainingSplit, type BatchProgress, type RunState } from '../../train/trainer.js';
-import type { EpochMetrics } from '../../io/checkpoint.js';
 import { createOps } from '../../sim/batched/create-ops.js';
+import { cpuOps } from '../../sim/batched/ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
+import type { EpochMetrics } from '../../io/checkpoint.js';
+import { loadProfile } from '../../chips/profile.js';
+import type { OnChipRule, OnChipSettings } from '../../chips/on-chip.js';
+import type { Rounding } from '../../chips/loihi/on-chip/kernels.js';
+import { onChipChip, onChipSettings } from '../../train/on-chip/settings.js';
+import { costsPerSample, runOnChipEpoch, type OnChipEpochMetrics } from '../../train/on-chip/epoch.js';
+
+function printOnChip(r: NonNullable<ReturnType<typeof metricsOf>['on_chip']>): void {
+  const p = r.per_learning_sample;
+  const f = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
+  console.log(`on-chip ${r.chip}, rule ${r.rule}, ${r.weight_bits}-bit weights, ${r.rounding} rounding; dt = ${r.rules.dt}; dw = ${r.rules.dw}`);
+  console.log(`per learning sample: synaptic ops ${f(p.per_sample.synaptic_ops)}, trace updates ${f(p.per_sample.trace_updates)}, synapse updates ${f(p.per_sample.synapse_updates)} (weights changed ${f(p.per_sample.weight_changes)}), third-factor messages ${f(p.per_sample.third_factor_messages)}, embedded-processor ops ${f(p.per_sample.embedded_ops)}`);
+  const conf = [...new Set(p.energy.terms.filter((t) => t.pj_each !== null && t.count > 0).map((t) => t.confidence))].join('/');
+  console.log(`energy per learning sample ~${p.energy.total_uj.toFixed(2)} uJ (profile figures, confidence ${conf}; left out: ${p.energy.left_out.join(', ') || 'nothing'}); per inference ~${r.per_inference.energy.total_uj.toFixed(2)} uJ`);
+  console.log(`approximations: see config.json (onChip.approximations, ${r.approximations.length} items)`);
+}
 
 export const summary = 'train a network with a local learning rule (default: spiking FAUST on embedded MNIST)';
 
@@ -58,6 +74,15 @@ options:
   --backend auto|cpu|gpu|webasm|gpujs-cpu|wasm-simd  batched-ops backend (default: FFSNN_BACKEND, else auto)
   --threads N                  wasm-simd: cut each batch of spiking training across N threads (default 1;
                                same seed and N give the same result; N changes float32 rounding only)
+  --on-chip CHIP               learn inside the chip's own plasticity: loihi2 | loihi (Lava's learning
+                               engine, bit-approximate integer arithmetic; the forward pass is Lava's
+                               fixed-point Dense + CUBA LIF). Rule FAUST as a three-factor rule (tag x
+                               third factor from the embedded x86 cores); 16 steps per sample,
+                               3 epochs unless --epochs.
+                               Reports accuracy and, per learning sample, synaptic ops, trace updates,
+                               third-factor messages, embedded-processor ops and energy (profile figures)
+  --weight-bits 8|6|4          on-chip: magnitude bits of learned weights (default 8)
+  --rounding stochastic|nearest  on-chip: rounding of synaptic variables (default stochastic; nearest is a what-if)
   --json                       print the final metrics as JSON instead of progress lines`;
 
 const OPTIONS = {
@@ -85,6 +110,9 @@ const OPTIONS = {
   backend: { type: 'string' },
   threads: { type: 'string' },
   json: { type: 'boolean' },
+  'on-chip': { type: 'string' },
+  'weight-bits': { type: 'string' },
+  rounding: { type: 'string' },
 } as const;
 
 function hiddenSizes(raw: string): number[] {
@@ -115,6 +143,8 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export function metricsOf(run: RunState, data: Dataset, trainSamples: number, backend: Record<string, string>) {
   const last = run.history[run.history.length - 1];
+  const s = run.config.onChip;
+  const onChip = s && last ? onChipReport(s, last as OnChipEpochMetrics) : undefined;
   // the paper's convergence measure: first epoch whose test accuracy reaches 95% of the final one
   const reach = last ? run.history.find((m) => m.test_accuracy >= 0.95 * last.test_accuracy)?.epoch ?? null : null;
   return {
@@ -130,6 +160,27 @@ export function metricsOf(run: RunState, data: Dataset, trainSamples: number, ba
     epochs: run.history,
     backend,
     signals_read: [...run.recorder.seen].sort(),
+    ...(onChip ? { on_chip: onChip } : {}),
+  };
+}
+
+function onChipReport(s: OnChipSettings, last: OnChipEpochMetrics) {
+  const profile = loadProfile(s.chip);
+  const strip = (m: EpochMetrics) => {
+    const { learning_counts: _a, inference_counts: _b, ...rest } = m as OnChipEpochMetrics;
+    return rest;
+  };
+  void strip;
+  return {
+    chip: s.chip,
+    rule: s.rule,
+    weight_bits: s.weightBits,
+    rounding: s.rounding,
+    rules: s.rules,
+    third_factor: 'computed by the embedded x86 (Lakemont) cores; graded messages into y2 (64 - m) and y3 (32)',
+    per_learning_sample: costsPerSample(last.learning_counts, profile),
+    per_inference: costsPerSample(last.inference_counts, profile),
+    approximations: s.approximations,
   };
 }
 
@@ -198,13 +249,25 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
     if (epochs !== undefined) state.config = { ...state.config, epochs };
   } else {
     const partial = partialConfig(o);
+    const chip = o['on-chip'] !== undefined ? onChipChip(o['on-chip']) : undefined;
+    if (chip === undefined && (o['weight-bits'] !== undefined || o.rounding !== undefined)) throw new ConfigError('--weight-bits and --rounding apply to on-chip training; add --on-chip CHIP');
+    if (chip !== undefined) {
+      if (partial.neuron !== undefined && partial.neuron !== 'lif') throw new ConfigError('--on-chip trains spiking neurons; remove --neuron rate');
+      partial.steps ??= 16;
+      // an on-chip epoch costs ~25x a float one (every synapse learns every step): 3 epochs keep the default run near 10 min
+      partial.epochs ??= 3;
+    }
     data = loadDataset(partial.dataset ?? 'mnist-embedded', true);
     partial.sizes = [data.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];
     partial.classes = data.classes;
     const config = resolveConfig(partial);
+    if (chip !== undefined) {
+      const bits = numberOption('weight-bits', o['weight-bits'], { integer: true, min: 1 }) ?? 8;
+      config.onChip = onChipSettings(config, chip, config.rule as OnChipRule, bits, (o.rounding ?? 'stochastic') as Rounding);
+    }
     if (o.out === undefined) {
       // default directory: the first of runs/<rule>-<neuron>-s<seed>, ...-2, ... not holding a run
-      const base = join('runs', `${config.rule}-${config.neuron}-s${config.seed}`);
+      const base = join('runs', config.onChip ? `${config.rule}-${config.onChip.chip}-w${config.onChip.weightBits}${config.onChip.rounding === 'nearest' ? '-nearest' : ''}-s${config.seed}` : `${config.rule}-${config.neuron}-s${config.seed}`);
       out = base;
       for (let k = 2; existsSync(join(out, 'checkpoint.ffsnn')); k++) out = `${base}-${k}`;
     } else out = o.out;
@@ -237,7 +300,8 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const threads = numberOption('threads', o.threads, { integer: true, min: 1, max: 256 });
-  const ops = await createOps({ backend: o.backend, threads });
+  // on-chip runs use the chip kernels only (no batched-ops backend to probe)
+  const ops = state.config.onChip ? cpuOps : await createOps({ backend: o.backend, threads });
   try {
     // a write that fails (full disk, read-only folder) leaves the previous file and no temp file behind
     const write = (path: string, f: () => void) => {
@@ -257,26 +321,32 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
     writeJson(join(out, 'config.json'), state.config);
     const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
     while (state.epoch < state.config.epochs && !stopSignal) {
-      const steps = epochSteps(state, train, data.test, ops);
-      let r: IteratorResult<BatchProgress, EpochMetrics>;
-      let batch = 0;
-      try {
-        for (r = steps.next(); !r.done; r = steps.next()) {
-          progress.update(r.value);
-          batch++;
-          await new Promise((go) => setImmediate(go)); // lets a signal in between batches
-          if (stopSignal) break;
+      let m: EpochMetrics;
+      if (state.config.onChip) {
+        // a signal during an on-chip epoch is honoured at its end
+        m = runOnChipEpoch(state, train, data.test, (p) => progress.update(p));
+      } else {
+        const steps = epochSteps(state, train, data.test, ops);
+        let r: IteratorResult<BatchProgress, EpochMetrics>;
+        let batch = 0;
+        try {
+          for (r = steps.next(); !r.done; r = steps.next()) {
+            progress.update(r.value);
+            batch++;
+            await new Promise((go) => setImmediate(go)); // lets a signal in between batches
+            if (stopSignal) break;
+          }
+        } catch (err) {
+          if (err instanceof DivergenceError) throw new DivergenceError(`${err.message}; ${saved()}`, err.context);
+          throw err;
         }
-      } catch (err) {
-        if (err instanceof DivergenceError) throw new DivergenceError(`${err.message}; ${saved()}`, err.context);
-        throw err;
+        if (!r.done) {
+          // the epoch is abandoned: its half-trained weights are not saved
+          process.stderr.write(`ffsnn train: interrupted by ${stopSignal} in epoch ${state.epoch + 1} after batch ${batch}; ${saved()}; resume with: ${resumeHint()}\n`);
+          return SIGNAL_EXIT[stopSignal!] ?? 1;
+        }
+        m = r.value;
       }
-      if (!r.done) {
-        // the epoch is abandoned: its half-trained weights are not saved
-        process.stderr.write(`ffsnn train: interrupted by ${stopSignal} in epoch ${state.epoch + 1} after batch ${batch}; ${saved()}; resume with: ${resumeHint()}\n`);
-        return SIGNAL_EXIT[stopSignal!] ?? 1;
-      }
-      const m = r.value;
       write(join(out, 'checkpoint.ffsnn'), () => writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops), io.writeData));
       savedEpoch = state.epoch;
       writeJson(join(out, 'metrics.json'), metricsOf(state, data, train.n, { ...ops.backends }));
@@ -291,10 +361,11 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     lock.release();
-    await ops.dispose();
+    if ('dispose' in ops) await (ops as { dispose(): Promise<void> }).dispose();
   }
   const metrics = metricsOf(state, data, train.n, { ...ops.backends });
   if (o.json) console.log(JSON.stringify(metrics));
-  else console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);
+  else if (metrics.on_chip) printOnChip(metrics.on_chip);
+  if (!o.json) console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);
   return 0;
 }

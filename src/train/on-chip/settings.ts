@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Defaults of on-chip training and the list of approximations every run states in config.json.
+ *
+ * The compartment reproduces the float LIF of the spiking trainer (tauSyn, tauMem, vTh): with one
+ * integer weight unit standing for `weightUnit` (float), u = S kExc iExc and v = S v_float with
+ * S = 64 / (kExc weightUnit), so du = round(4096 (1 - e^(-dt/tauSyn))) - 1,
+ * dv = round(4096 (1 - e^(-dt/tauMem))), vth = round(vTh / (kExc weightUnit)).
+ */
+import { ConfigError } from '../../errors.js';
+import { NO_ON_CHIP_LEARNING, ON_CHIP_CHIPS, type OnChipChip, type OnChipRule, type OnChipSettings } from '../../chips/on-chip.js';
+import type { Rounding } from '../../chips/loihi/on-chip/kernels.js';
+import type { RunConfig } from '../../io/run-config.js';
+import { lifConstantsOf } from '../../plasticity/model.js';
+
+/** Float weight of one integer unit: 8 magnitude bits span [-1, 1) (float spiking FAUST's weights stay well inside). */
+export const DEFAULT_WEIGHT_UNIT = 1 / 256;
+
+export const WEIGHT_BITS = [8, 6, 4] as const;
+
+/** The chip named by --on-chip, or one line saying why it cannot learn / is unknown. */
+export function onChipChip(name: string): OnChipChip {
+  if (NO_ON_CHIP_LEARNING[name]) throw new ConfigError(`--on-chip ${name}: refused: ${NO_ON_CHIP_LEARNING[name]}`);
+  if (!(ON_CHIP_CHIPS as readonly string[]).includes(name)) throw new ConfigError(`--on-chip ${JSON.stringify(name)} is not a chip with on-chip learning (expected one of: ${ON_CHIP_CHIPS.join(', ')})`);
+  return name as OnChipChip;
+}
+
+export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule, weightBits: number, rounding: Rounding): OnChipSettings {
+  if (!(WEIGHT_BITS as readonly number[]).includes(weightBits)) throw new ConfigError(`--weight-bits ${weightBits} is not supported (expected 8, 6 or 4)`);
+  if (rounding !== 'stochastic' && rounding !== 'nearest') throw new ConfigError(`--rounding ${JSON.stringify(rounding)} is invalid (expected stochastic or nearest)`);
+  if (chip === 'spinnaker' || chip === 'spinnaker2') {
+    throw new ConfigError(`--on-chip ${chip}: SpiNNaker on-chip training is not implemented on this build yet (its ARM-core plasticity model is in progress); use loihi2 or loihi`);
+  }
+  if (rule !== 'faust') throw new ConfigError(`--on-chip: rule '${rule}' is not implemented on the chip yet (expected faust)`);
+  const k = lifConstantsOf(c);
+  const unit = DEFAULT_WEIGHT_UNIT;
+  const du = Math.round(4096 * (1 - k.aExc)) - 1;
+  const dv = Math.round(4096 * (1 - k.aMem));
+  const vth = Math.round(c.vTh / (k.kExc * unit));
+  const approximations = [
+    'forward pass: Lava bit-accurate Dense + CUBA LIF (weight_exp 0, no bias, no refractory period), state reset between samples (netx reset_interval)',
+    `batching: ${c.batch} samples run side by side on the weights of the start of their batch; each sample's learning epoch then updates the weights in turn (on the chip every sample would see all earlier updates)`,
+    'learning engine: Lava bit-approximate LearningDense arithmetic (loihi-learning.md §3-§6), t_epoch 1; one random of each kind per sample and step (ffsnn seeded RNG, not numpy PCG64)',
+    'third factor: computed by the embedded x86 (Lakemont) cores from the layer\'s spike counts (FAUST loss gradient, float), scaled by a running mean of its per-sample largest magnitude and stochastically rounded to 7 bits; delivered as graded messages on y2 (64 - m) and y3 (32) at the sample\'s last step, i.e. without the one or more steps the counts and messages would take on the mesh',
+    'eligibility: y1 = the post neuron\'s surrogate 127 / (1 + beta |v - vth| / vth)^2 of its membrane, sent every step as a graded payload (a programmable Loihi 2 neuron; Lava\'s LearningLIF does not send it); it is 0 on the sample\'s last step, when the tag is applied and cleared',
+    'FAUST prototypes: kept by the embedded cores in float, updated once per batch as in the float trainer',
+    `weights: ${weightBits} magnitude bits plus sign (grid step ${2 ** (8 - weightBits)}); Lava's bit-approximate model keeps 8-bit learned weights whatever num_weight_bits; a coarser grid is rounded as the engine rounds (${rounding})`,
+    'no biases are learned (the float trainer learns one per neuron)',
+    'cost of the engine: every synapse is counted as updated in every learning epoch (u0 products); only synapses whose pre trace is nonzero are computed, which is exact (the others round back to themselves)',
+    "tags: the commit pulse y3 = 32 is rounded to 31 by the y port's stochastic decay with p ~ 5e-4 per neuron and sample (Lava §8); the rest of such a tag is carried into the next sample of the same batch slot",
+  ];
+  if (chip === 'loihi') approximations.push("loihi (1): the same engine as loihi2 (Lava models Loihi 2's learning engine); Loihi 1 has no graded spikes, so its y-port payloads would have to be spike counts on reward channels");
+  if (rounding === 'nearest') approximations.push('rounding nearest: a what-if; the chip (and Lava) round synaptic variables stochastically only');
+  // eligibility 2^-5: typical tags of tens (not units), so the floor of the dw product's >> 12 is a
+  // small bias; learning rate 2^-6 (on 10 % of the split, 2 epochs: 82.9 %; 2^-7 80.4 %, 2^-5 82.2 %,
+  // and eligibility 2^-7 with 2^-5 let the layers fall silent: 64.8 % after a full epoch)
+  const eligibility = { mant: 1, exp: -5 };
+  const learning = { mant: 1, exp: -6 };
+  return {
+    chip,
+    rule,
+    weightBits,
+    rounding,
+    compartment: { du, dv, vth },
+    weightUnit: unit,
+    x1: { impulse: 16, tau: c.tauMem },
+    eligibility,
+    learning,
+    thirdFactorMax: 63,
+    scaleMomentum: 0.99,
+    rules: ruleStrings(eligibility, learning),
+    approximations,
+  };
+}
+
+/** The Lava rule strings of the on-chip FAUST rule with these scales. */
+export function ruleStrings(eligibility: { mant: number; exp: number }, learning: { mant: number; exp: number }): { dw: string; dt: string } {
+  const scale = (x: { mant: number; exp: number }) => `${x.mant === 1 ? '' : `${x.mant}*`}2^${x.exp}`;
+  return { dt: `${scale(eligibility)}*u0*x1*y1 - u0*t*y3`, dw: `${scale(learning)}*u0*t*(y2-64)*y3` };
+}

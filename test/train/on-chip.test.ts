@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/**
+ * `ffsnn train --on-chip` end to end on a small generated IDX dataset: the run learns, reports its
+ * per-sample costs and approximations, resumes bit-identically, `evaluate` scores the checkpoint in
+ * the chip's fixed point (reproducing the run's test accuracy), `export --target lava` writes the
+ * learned integers exactly; refusals are one line each.
+ */
+import test from 'ava';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { readCheckpoint } from '../../src/io/checkpoint.js';
+import { syntheticIdxDir } from './synthetic.js';
+
+const data = syntheticIdxDir(200, 60);
+const tmp = () => join(mkdtempSync(join(tmpdir(), 'ffsnn-onchip-')), 'run');
+
+async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  const write = process.stdout.write.bind(process.stdout);
+  const ewrite = process.stderr.write.bind(process.stderr);
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  console.error = (...a: unknown[]) => void err.push(a.join(' '));
+  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(argv);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+    process.stdout.write = write;
+    process.stderr.write = ewrite;
+  }
+}
+
+const base = (out: string) => ['train', '--on-chip', 'loihi2', '--dataset', `idx:${data}`, '--hidden', '40', '--batch', '20', '--train-fraction', '0.5', '--out', out];
+
+test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identically, evaluates and exports its integers', async (t) => {
+  const full = tmp();
+  const r = await capture([...base(full), '--epochs', '2']);
+  t.is(r.code, 0, r.err);
+  t.regex(r.out, /per learning sample: synaptic ops [\d,]+, trace updates [\d,]+/);
+  t.regex(r.out, /energy per learning sample ~[\d.]+ uJ \(profile figures, confidence unconfirmed/);
+  const metrics = JSON.parse(readFileSync(join(full, 'metrics.json'), 'utf8'));
+  t.true(metrics.test_accuracy > 0.5, `accuracy ${metrics.test_accuracy} (chance 0.1)`);
+  const oc = metrics.on_chip;
+  t.is(oc.chip, 'loihi2');
+  for (const k of ['synaptic_ops', 'trace_updates', 'synapse_updates', 'third_factor_messages', 'embedded_ops', 'weight_changes']) t.true(oc.per_learning_sample.per_sample[k] > 0, k);
+  t.is(oc.per_learning_sample.per_sample.third_factor_messages, 2 * 40, 'y2 and y3 per post neuron per sample');
+  t.is(oc.per_learning_sample.per_sample.synapse_updates, 784 * 40 * 16, 'every synapse in every learning epoch');
+  t.true(oc.per_learning_sample.energy.total_uj > 0);
+  const config = JSON.parse(readFileSync(join(full, 'config.json'), 'utf8'));
+  t.true(config.onChip.approximations.length >= 5);
+  t.is(config.onChip.weightBits, 8);
+
+  // resume: one epoch, then continue to two; identical to the uninterrupted run
+  const part = tmp();
+  t.is((await capture([...base(part), '--epochs', '1'])).code, 0);
+  const res = await capture(['train', '--resume', '--out', part, '--epochs', '2']);
+  t.is(res.code, 0, res.err);
+  const a = readCheckpoint(join(full, 'checkpoint.ffsnn'));
+  const b = readCheckpoint(join(part, 'checkpoint.ffsnn'));
+  t.deepEqual(b.onChip!.weights, a.onChip!.weights);
+  t.deepEqual(b.state.prototypes, a.state.prototypes);
+  t.deepEqual(b.onChip!.thirdFactorScale, a.onChip!.thirdFactorScale);
+  t.is(b.history[1].test_accuracy, a.history[1].test_accuracy);
+  t.true(a.onChip!.weights[0].some((w) => w % 2 !== 0), 'learned weights use the 8-bit resolution');
+
+  // evaluate: the chip's fixed point, the run's own test encoding
+  const ev = await capture(['evaluate', join(full, 'checkpoint.ffsnn'), '--json']);
+  t.is(ev.code, 0, ev.err);
+  const rep = JSON.parse(ev.out);
+  t.is(rep.accuracy, metrics.test_accuracy);
+  t.is(rep.chip, 'loihi2');
+
+  // export: the learned integers, exactly
+  const file = join(full, 'net.h5');
+  const ex = await capture(['export', join(full, 'checkpoint.ffsnn'), '--target', 'lava', '--out', file]);
+  t.is(ex.code, 0, ex.err);
+  const h5 = ((await import('h5wasm/node')) as unknown as { default: typeof import('h5wasm') }).default;
+  await h5.ready;
+  const f = new h5.File(file, 'r');
+  try {
+    for (let l = 0; l < 1; l++) {
+      const w = (f.get(`layer/${l + 1}/weight`) as unknown as { value: Float32Array }).value;
+      const learned = a.onChip!.weights[l];
+      const nOut = 40;
+      const nIn = learned.length / nOut;
+      let diff = 0;
+      for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) if (w[j * nIn + i] !== learned[i * nOut + j]) diff++;
+      t.is(diff, 0, `layer ${l}: every weight written as learned`);
+      t.is((f.get(`layer/${l + 1}/neuron/vThMant`) as unknown as { value: bigint }).value, BigInt(a.config.onChip!.compartment.vth));
+    }
+  } finally {
+    f.close();
+  }
+  const manifest = JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8'));
+  t.true(manifest.quantization.notes.some((n: string) => n.includes('written exactly')));
+});
+
+test.serial('precision options: 4-bit weights stay on their grid; nearest rounding is recorded as a what-if', async (t) => {
+  const out = tmp();
+  const r = await capture([...base(out), '--epochs', '1', '--weight-bits', '4', '--rounding', 'nearest']);
+  t.is(r.code, 0, r.err);
+  const ck = readCheckpoint(join(out, 'checkpoint.ffsnn'));
+  t.true(ck.onChip!.weights.every((w) => w.every((x) => x % 16 === 0 && x >= -256 && x <= 240)));
+  t.true(ck.config.onChip!.approximations.some((a) => a.startsWith('rounding nearest: a what-if')));
+});
+
+test.serial('refusals: TrueNorth with its reason, unknown chips, bad precision options, one line each', async (t) => {
+  const cases: [string[], RegExp][] = [
+    [['--on-chip', 'truenorth'], /--on-chip truenorth: refused: TrueNorth has no on-chip plasticity/],
+    [['--on-chip', 'tpu'], /--on-chip "tpu" is not a chip with on-chip learning \(expected one of: loihi2, loihi, spinnaker, spinnaker2\)/],
+    [['--on-chip', 'loihi2', '--weight-bits', '5'], /--weight-bits 5 is not supported \(expected 8, 6 or 4\)/],
+    [['--on-chip', 'loihi2', '--rounding', 'up'], /--rounding "up" is invalid/],
+    [['--weight-bits', '6'], /--weight-bits and --rounding apply to on-chip training; add --on-chip CHIP/],
+    [['--on-chip', 'loihi2', '--neuron', 'rate'], /--on-chip trains spiking neurons/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await capture(['train', '--dataset', `idx:${data}`, '--out', tmp(), ...args]);
+    t.is(r.code, 2, args.join(' '));
+    t.regex(r.err, re);
+    t.is(r.err.trim().split('\n').length, 1, r.err);
+  }
+});

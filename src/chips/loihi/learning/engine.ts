@@ -15,8 +15,8 @@
  * 32767/-32769, int32 multiply), sign floor, stochastic rounding to 8 bits, clip.
  *
  * Random numbers come from a LearningRandomSource: `goldenRandom` replays what Lava drew (the
- * golden file), `seededLearningRandom` draws from ffsnn's Rng for training. Lava's own PCG64
- * streams are not reimplemented, so a fresh Lava run with a seed is reproduced only via its log.
+ * golden file), `lavaLearningRandom` (lava-random.ts) regenerates Lava's numpy streams from its
+ * rng_seed, `seededLearningRandom` draws from ffsnn's Rng for training.
  * Not modelled: graded pre spikes (§9), sparse (csr) weights, the float model (§10).
  */
 import { invalidParam } from '../../../errors.js';
@@ -280,7 +280,7 @@ export class LearningDense {
   aBuff: Float64Array;
   /** Lava time_step of the last step (0 before the first). */
   timeStep = 0;
-  /** Counts for cost reports: learning phases run and synapse-target updates made. */
+  /** Learning phases run so far (for cost reports). */
   learningPhases = 0;
   private readonly xParts: { int: number; frac8: number }[];
   private readonly yParts: { int: number; frac8: number }[];

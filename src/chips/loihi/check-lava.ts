@@ -201,7 +201,8 @@ export function goldenRandom(random: { x_decay: number[]; x_impulse: number[]; y
       const t = traceCalls >> 1;
       const mid = (traceCalls++ & 1) === 0;
       if (t >= random.x_decay.length) fail('random.x_decay', `covers ${random.x_decay.length} steps, the replay needs more`);
-      if (mid) return { xDecay: NaN, xImpulse: NaN, yDecay: NaN, yImpulse: random.y_impulse_mid[t] }; // only the y impulse is used mid-step
+      // Lava logs only what a step uses of the first advance: the y impulse of a repeated post spike.
+      if (mid) return { xDecay: NaN, xImpulse: NaN, yDecay: NaN, yImpulse: random.y_impulse_mid[t] };
       lastEnd = t;
       return { xDecay: random.x_decay[t], xImpulse: random.x_impulse[t], yDecay: random.y_decay[t], yImpulse: random.y_impulse[t] };
     },

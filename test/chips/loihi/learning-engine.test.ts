@@ -139,3 +139,19 @@ test("Lava's numpy streams: SeedSequence + PCG64 give numpy's numbers and the go
     }
   }
 });
+
+test('a zero term still saturates the accumulator: tag_1 = -257 (A = -32896) is clipped at the first product', (t) => {
+  // Fixed random numbers: decays 0.5, impulses 0, rounding 0.5.
+  const fixed = { advanceTraces: () => ({ xDecay: 0.5, xImpulse: 0, yDecay: 0.5, yImpulse: 0 }), advanceSynaptic: () => 0.5 };
+  const ld = new LearningDense(
+    { nPre: 1, nPost: 1, weights: [0], tag1: [-257], rule: { dt: '2^-7*x0 + y0*2^2', tEpoch: 1 } },
+    fixed,
+  );
+  ld.step([0], [1]); // post spikes, pre silent: the x0 product is 0, the y0 product adds 512
+  // Lava: clip(-32896 + 0) = -32769, then -32769 + 512 = -32257 = -252.0078 * 128 -> -253 + [0.5 < 0.992] = -252.
+  // Without the first clip: -32896 + 512 = -32384 = -253 * 128 exactly -> -253.
+  t.is(ld.tag1[0], -252);
+  const quiet = new LearningDense({ nPre: 1, nPost: 1, weights: [0], tag1: [-257], rule: { dt: '2^-7*x0', tEpoch: 1 } }, fixed);
+  quiet.step([0], [0]);
+  t.is(quiet.tag1[0], -256, 'no spike at all: the clip alone moves -257 to -256 (with rw 0.5)');
+});

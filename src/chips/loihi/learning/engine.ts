@@ -15,8 +15,8 @@
  * 32767/-32769, int32 multiply), sign floor, stochastic rounding to 8 bits, clip.
  *
  * Random numbers come from a LearningRandomSource: `goldenRandom` replays what Lava drew (the
- * golden file), `seededLearningRandom` draws from ffsnn's Rng for training. Lava's own PCG64
- * streams are not reimplemented, so a fresh Lava run with a seed is reproduced only via its log.
+ * golden file), `lavaLearningRandom` (lava-random.ts) regenerates Lava's numpy streams from its
+ * rng_seed, `seededLearningRandom` draws from ffsnn's Rng for training.
  * Not modelled: graded pre spikes (§9), sparse (csr) weights, the float model (§10).
  */
 import { invalidParam } from '../../../errors.js';
@@ -280,7 +280,7 @@ export class LearningDense {
   aBuff: Float64Array;
   /** Lava time_step of the last step (0 before the first). */
   timeStep = 0;
-  /** Counts for cost reports: learning phases run and synapse-target updates made. */
+  /** Learning phases run so far (for cost reports). */
   learningPhases = 0;
   private readonly xParts: { int: number; frac8: number }[];
   private readonly yParts: { int: number; frac8: number }[];
@@ -456,37 +456,49 @@ export class LearningDense {
     const w = old.weights;
     const d = old.tag_2;
     const tg = old.tag_1;
-    for (let j = 0; j < nPost; j++) {
-      const y0 = ty[j] > 0 ? 1 : 0;
-      for (let i = 0; i < nPre; i++) {
-        const s = j * nPre + i;
-        const x0 = tx[i] > 0 ? 1 : 0;
-        for (const target of targets) {
-          let acc = target.src[s] * 2 ** SYNVAR_SHIFT;
-          for (const p of target.products) {
-            // Dependency value, and the history step its traces are read at: the pre spike (x0),
-            // the post spike (y0) or the epoch end (u).
-            const dep = p.dep === 0 ? x0 : p.dep === 1 ? y0 : u;
-            const h = p.dep === 0 ? tx[i] : p.dep === 1 ? ty[j] : E;
-            let m = dep;
-            for (const f of p.factors) {
-              if (m === 0) break; // 0 stays 0 through the rest (int32 product, shifts)
-              const c = f.code;
-              const raw =
-                c < 2 ? xh[h * xSize + c * nPre + i]
-                : c < 5 ? yh[h * ySize + (c - 2) * nPost + j]
-                : c === 5 ? x0
-                : c === 6 ? y0
-                : c === 7 ? w[s]
-                : c === 8 ? d[s]
-                : tg[s];
-              m = Math.imul(m, saturateFactor(raw, f));
-            }
-            acc = accumulate(acc, m === 0 ? 0 : scaleTerm(m, p));
-          }
-          target.dst[s] = roundSynVar(acc, rw, target.floor, target.lo, target.hi);
-        }
+    const nSyn = nPre * nPost;
+    // Pre and post neurons that spiked in the epoch: only their synapses get non-zero x0 / y0 terms.
+    const preOn: number[] = [];
+    const postOn: number[] = [];
+    for (let i = 0; i < nPre; i++) if (tx[i] > 0) preOn.push(i);
+    for (let j = 0; j < nPost; j++) if (ty[j] > 0) postOn.push(j);
+    const acc = new Float64Array(nSyn);
+    /** Adds product p's term for synapse (j, i) to acc (dependency value 1; traces at history step h). */
+    const addTerm = (p: CompiledProduct, j: number, i: number, h: number, saturate: boolean) => {
+      const s = j * nPre + i;
+      let m = 1;
+      for (const f of p.factors) {
+        const c = f.code;
+        const raw =
+          c < 2 ? xh[h * xSize + c * nPre + i]
+          : c < 5 ? yh[h * ySize + (c - 2) * nPost + j]
+          : c === 5 ? (tx[i] > 0 ? 1 : 0)
+          : c === 6 ? (ty[j] > 0 ? 1 : 0)
+          : c === 7 ? w[s]
+          : c === 8 ? d[s]
+          : tg[s];
+        m = Math.imul(m, saturateFactor(raw, f));
+        if (m === 0) return; // 0 stays 0 through the rest of the product
       }
+      const a = acc[s] + scaleTerm(m, p);
+      acc[s] = saturate ? (a < ACC_MIN ? ACC_MIN : a > ACC_MAX ? ACC_MAX : a) : a;
+    };
+    for (const target of targets) {
+      for (let s = 0; s < nSyn; s++) acc[s] = target.src[s] * 2 ** SYNVAR_SHIFT;
+      // Products in string order, each over the synapses whose dependency is 1; a zero term only
+      // saturates the accumulator, which matters once (the first product, see the clip below).
+      target.products.forEach((p, k) => {
+        const saturate = k > 0;
+        if (p.dep === 0) {
+          for (const i of preOn) for (let j = 0; j < nPost; j++) addTerm(p, j, i, tx[i], saturate);
+        } else if (p.dep === 1) {
+          for (const j of postOn) for (let i = 0; i < nPre; i++) addTerm(p, j, i, ty[j], saturate);
+        } else if (u === 1) {
+          for (let j = 0; j < nPost; j++) for (let i = 0; i < nPre; i++) addTerm(p, j, i, E, saturate);
+        }
+        if (k === 0) for (let s = 0; s < nSyn; s++) acc[s] = acc[s] < ACC_MIN ? ACC_MIN : acc[s] > ACC_MAX ? ACC_MAX : acc[s];
+      });
+      for (let s = 0; s < nSyn; s++) target.dst[s] = roundSynVar(acc[s], rw, target.floor, target.lo, target.hi);
     }
     this.weights = next.weights;
     this.tag1 = next.tag_1;

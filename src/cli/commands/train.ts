@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileAtomicSync } from '../../atomic.js';
 import { ConfigError } from '../../errors.js';
 import { loadDataset, type Dataset } from '../../data/index.js';
-import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
+import { epochsTo95, readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
 import { checkpointOf, resumeRun, runEpoch, startRun, trainingSplit, type RunState } from '../../train/trainer.js';
@@ -88,8 +88,6 @@ function writeJson(path: string, value: unknown): void {
 
 export function metricsOf(run: RunState, trainSamples: number, testSamples: number, backend: Record<string, string>) {
   const last = run.history[run.history.length - 1];
-  // the paper's convergence measure: first epoch whose test accuracy reaches 95% of the final one
-  const reach = last ? run.history.find((m) => m.test_accuracy >= 0.95 * last.test_accuracy)?.epoch ?? null : null;
   return {
     rule: run.config.rule,
     neuron: run.config.neuron,
@@ -97,7 +95,7 @@ export function metricsOf(run: RunState, trainSamples: number, testSamples: numb
     train_samples: trainSamples,
     test_samples: testSamples,
     test_accuracy: last ? last.test_accuracy : null,
-    epochs_to_95pct_of_final: reach,
+    epochs_to_95pct_of_final: epochsTo95(run.history),
     epochs: run.history,
     backend,
     signals_read: [...run.recorder.seen].sort(),

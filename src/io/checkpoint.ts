@@ -43,6 +43,12 @@ export interface EpochMetrics {
   samples_per_s: number;
 }
 
+/** The paper's convergence figure: the first epoch whose test accuracy reaches 95 % of the final one. */
+export function epochsTo95(history: { epoch: number; test_accuracy: number }[]): number | null {
+  const last = history[history.length - 1];
+  return last ? history.find((m) => m.test_accuracy >= 0.95 * last.test_accuracy)?.epoch ?? null : null;
+}
+
 export interface Checkpoint {
   format: typeof CHECKPOINT_FORMAT;
   version: typeof CHECKPOINT_VERSION | typeof LEGACY_VERSION;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileAtomicSync, type WriteData } from '../../atomic.js';
 import { ConfigError, DivergenceError, WriteError } from '../../errors.js';
 import { checkDatasetSpec, loadDataset, type Dataset } from '../../data/index.js';
-import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
+import { epochsTo95, readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
 import { RunLock } from '../../io/run-lock.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
@@ -145,8 +145,6 @@ export function metricsOf(run: RunState, data: Dataset, trainSamples: number, ba
   const last = run.history[run.history.length - 1];
   const s = run.config.onChip;
   const onChip = s && last ? onChipReport(s, last as OnChipEpochMetrics) : undefined;
-  // the paper's convergence measure: first epoch whose test accuracy reaches 95% of the final one
-  const reach = last ? run.history.find((m) => m.test_accuracy >= 0.95 * last.test_accuracy)?.epoch ?? null : null;
   return {
     rule: run.config.rule,
     neuron: run.config.neuron,
@@ -156,7 +154,7 @@ export function metricsOf(run: RunState, data: Dataset, trainSamples: number, ba
     train_samples: trainSamples,
     test_samples: data.test.n,
     test_accuracy: last ? last.test_accuracy : null,
-    epochs_to_95pct_of_final: reach,
+    epochs_to_95pct_of_final: epochsTo95(run.history),
     epochs: run.history,
     backend,
     signals_read: [...run.recorder.seen].sort(),

@@ -8,7 +8,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { measureCounts } from '../../chips/counts.js';
 import { mapNetwork } from '../../chips/map.js';
 import { listProfileNames, loadProfile } from '../../chips/profile.js';
-import { modelOf } from '../../io/checkpoint.js';
+import { epochsTo95, modelOf } from '../../io/checkpoint.js';
 import type { BatchedOps } from '../../sim/batched/ops.js';
 import { Rng } from '../../sim/rng.js';
 import { quantizedReport } from '../hardware.js';
@@ -83,12 +83,6 @@ export interface RunMeasurement {
   robustness: Robustness;
   representations: LayerRepresentation[];
   backend: Record<string, string>;
-}
-
-/** The first epoch whose test accuracy reaches 95 % of the final one (the paper's convergence figure). */
-export function epochsTo95(history: { epoch: number; test_accuracy: number }[]): number | null {
-  const last = history[history.length - 1];
-  return last ? history.find((m) => m.test_accuracy >= 0.95 * last.test_accuracy)?.epoch ?? null : null;
 }
 
 function hardware(run: Run, data: Dataset, o: MeasureOptions, say: (m: string) => void): HardwareFigure[] {

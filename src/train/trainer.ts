@@ -16,12 +16,13 @@ import type { RunConfig } from '../io/run-config.js';
 import { toIR } from '../io/to-ir.js';
 import { updatePrototypes } from '../plasticity/faust.js';
 import { overlayLabel } from '../plasticity/ff.js';
-import { encodeBatch, forwardLif, forwardRate, initModel, layerSizes, prototypeScores, unitRows, type Model } from '../plasticity/model.js';
+import { encodeBatch, forwardLif, forwardRate, initModel, layerSizes, lifConstantsOf, activityWeights, prototypeScores, unitRows, type LifLayerRecord, type Model } from '../plasticity/model.js';
 import { createOptimizer, optimizerStep, type OptimizerState } from '../plasticity/optimizer.js';
 import { applyRule, type BatchRecord } from '../plasticity/rules.js';
 import { ReadRecorder } from '../plasticity/signals.js';
 import type { Grad } from '../plasticity/three-factor.js';
 import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
+import type { AsyncOpsHandle } from '../sim/batched/create-ops.js';
 import { Rng } from '../sim/rng.js';
 import { ConfigError } from '../errors.js';
 import { lrAt } from './config.js';
@@ -111,6 +112,35 @@ function placeState(run: RunState, ops: BatchedOps): Grad[] {
 
 /** Trains one epoch and scores the test split; appends and returns its metrics. */
 export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedOps = cpuOps, onBatch?: (p: BatchProgress) => void): EpochMetrics {
+  const g = epoch(run, train, test, ops, null, onBatch);
+  const r = g.next();
+  if (!r.done) throw new Error('runEpoch: a synchronous epoch waited on an asynchronous op');
+  return r.value;
+}
+
+/**
+ * The asynchronous training step (WebGPU through gpu.js, whose kernels return Promises): the same
+ * epoch as `runEpoch`, with the spiking forward pass (`lifLayerForward`) and the three-factor
+ * weight updates (`threeFactorAccumulate`, FAUST and FF) on `gpu`, each awaited; the rest (learning
+ * signals, BPTT's backward pass, Adam, the test pass) on the synchronous `ops`. The three-factor
+ * updates of a batch only add to the gradients, which nothing reads before the optimizer, so they
+ * are collected while the rule runs and then run in the same order on `gpu`. Rate networks run
+ * entirely on `ops`.
+ */
+export async function runEpochAsync(
+  run: RunState, train: Split, test: Split, ops: BatchedOps, gpu: AsyncOpsHandle, onBatch?: (p: BatchProgress) => void,
+): Promise<EpochMetrics> {
+  const g = epoch(run, train, test, ops, gpu, onBatch);
+  for (let r = g.next(); ; r = g.next(await r.value)) if (r.done) return r.value;
+}
+
+/**
+ * One epoch as a generator: it yields a Promise wherever an asynchronous op runs (only when `gpu`
+ * is given) and is resumed with its value, so one loop serves both drivers above.
+ */
+function* epoch(
+  run: RunState, train: Split, test: Split, ops: BatchedOps, gpu: AsyncOpsHandle | null, onBatch?: (p: BatchProgress) => void,
+): Generator<Promise<unknown>, EpochMetrics, unknown> {
   const { config: c, model } = run;
   const e = run.epoch;
   const sizes = layerSizes(c);
@@ -154,9 +184,14 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
     }
     const rec: BatchRecord = { B, y, phase };
     if (c.neuron === 'rate') rec.rate = forwardRate(model, x, B, ops);
-    else rec.lif = forwardLif(model, encodeBatch(c, x, B, dim, encRng), B, true, ops);
+    else if (!gpu) rec.lif = forwardLif(model, encodeBatch(c, x, B, dim, encRng), B, true, ops);
+    else rec.lif = (yield forwardLifAsync(model, encodeBatch(c, x, B, dim, encRng), B, gpu)) as LifLayerRecord[];
     for (const g of gradList) g.fill(0);
-    const losses = applyRule(model, rec, grads, ops, run.recorder);
+    // on the asynchronous path, three-factor updates are collected here and run on the GPU below
+    const deferred: Parameters<BatchedOps['threeFactorAccumulate']>[] = [];
+    const ruleOps = gpu && rec.lif ? { ...ops, threeFactorAccumulate: (...a: Parameters<BatchedOps['threeFactorAccumulate']>) => void deferred.push(a) } : ops;
+    const losses = applyRule(model, rec, grads, ruleOps, run.recorder);
+    if (gpu && deferred.length > 0) yield (async () => { for (const a of deferred) await gpu.threeFactorAccumulate(...a); })();
     optimizerStep(run.optimizer, params, gradList, ops);
     losses.forEach((v, l) => (layerLoss[l] += v));
     batches++;
@@ -197,4 +232,21 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
   run.epoch++;
   run.history.push(m);
   return m;
+}
+
+/** `forwardLif` (all layers, surrogate recorded) with each layer on the asynchronous ops. */
+async function forwardLifAsync(model: Model, frames: Float32Array[], B: number, gpu: AsyncOpsHandle): Promise<LifLayerRecord[]> {
+  const { config, state } = model;
+  const sizes = layerSizes(config);
+  const k = lifConstantsOf(config);
+  const wt = activityWeights(config);
+  const recs: LifLayerRecord[] = [];
+  let emitted = frames;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const input = [new Float32Array(B * sizes[l]), ...emitted.slice(0, config.steps - 1)];
+    const r = await gpu.lifLayerForward(k, input, B, sizes[l], state.W[l], sizes[l + 1], state.b[l], wt, true);
+    recs.push({ inSpikes: input, ...r });
+    emitted = r.spikes;
+  }
+  return recs;
 }

@@ -8,8 +8,10 @@ import { loadDataset, type Dataset } from '../../data/index.js';
 import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
-import { checkpointOf, resumeRun, runEpoch, startRun, trainingSplit, type RunState } from '../../train/trainer.js';
-import { createOps } from '../../sim/batched/create-ops.js';
+import { checkpointOf, resumeRun, runEpoch, runEpochAsync, startRun, trainingSplit, type BatchProgress, type RunState } from '../../train/trainer.js';
+import { createAsyncOps, createOps, type AsyncOpsHandle, type OpsHandle } from '../../sim/batched/create-ops.js';
+import { resolveBackendRequest } from '../../sim/backends/gpu.js';
+import { wasmSimdAvailable } from '../../sim/batched/wasm-ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
 
@@ -44,7 +46,8 @@ options:
   --temperature X              FAUST temperature (default 0.1)
   --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
   --ff-theta X                 FF goodness threshold (mean squared activity, default 1)
-  --backend auto|cpu|gpu|webasm|gpujs-cpu|wasm-simd  batched-ops backend (default: FFSNN_BACKEND, else auto)
+  --backend auto|cpu|gpu|webasm|gpujs-cpu|wasm-simd|webgpu  batched-ops backend (default: FFSNN_BACKEND, else auto;
+                               auto trains spiking layers on WebGPU only when a real adapter answers)
   --threads N                  wasm-simd: cut each batch of spiking training across N threads (default 1;
                                same seed and N give the same result; N changes float32 rounding only)
   --json                       print the final metrics as JSON instead of progress lines`;
@@ -105,6 +108,30 @@ export function metricsOf(run: RunState, trainSamples: number, testSamples: numb
     backend,
     signals_read: [...run.recorder.seen].sort(),
   };
+}
+
+/**
+ * The ops a run trains on. Where 'auto' (or 'webgpu') finds a real WebGPU adapter, spiking layers
+ * and three-factor updates run on it through the asynchronous ops, beside synchronous CPU ops for
+ * the rest; otherwise the synchronous ops of the requested backend (CPU by default).
+ */
+async function trainingOps(backend: string | undefined, threads: number | undefined): Promise<{ ops: OpsHandle; gpu: AsyncOpsHandle | null }> {
+  const { request } = resolveBackendRequest(backend);
+  if (request === 'auto' || request === 'webgpu') {
+    const gpu = await createAsyncOps({ backend });
+    if (gpu.info.chosen === 'webgpu') return { ops: await createOps({ backend: wasmSimdAvailable() ? 'wasm-simd' : 'cpu', threads }), gpu };
+    await gpu.dispose();
+    // the same choice again, named, so the reason is printed once
+    if (gpu.info.chosen === 'wasm-simd' || gpu.info.chosen === 'cpu-js') return { ops: await createOps({ backend: gpu.info.chosen === 'cpu-js' ? 'cpu' : 'wasm-simd', threads }), gpu: null };
+  }
+  return { ops: await createOps({ backend, threads }), gpu: null };
+}
+
+/** What ran each op: the synchronous ops', and the GPU's for the ops the asynchronous step moves there. */
+function backendsOf(ops: OpsHandle, gpu: AsyncOpsHandle | null): Record<string, string> {
+  const b: Record<string, string> = { ...ops.backends };
+  if (gpu) for (const op of ['lifLayerForward', 'threeFactorAccumulate', 'accumulateInput', 'lifStep', 'outerAccumulate'] as const) b[op] = gpu.backends[op];
+  return b;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -173,17 +200,19 @@ export async function run(argv: string[]): Promise<number> {
   mkdirSync(out, { recursive: true });
   writeJson(join(out, 'config.json'), state.config);
   const threads = numberOption('threads', o.threads, { integer: true, min: 1, max: 256 });
-  const ops = await createOps({ backend: o.backend, threads });
+  const { ops, gpu } = await trainingOps(o.backend, threads);
   const progress = new Progress(o.json ? (process.stderr as NodeJS.WriteStream) : process.stdout, state.epoch + 1);
   while (state.epoch < state.config.epochs) {
-    const m = runEpoch(state, train, data.test, ops, (p) => progress.update(p));
+    const onBatch = (p: BatchProgress) => progress.update(p);
+    const m = gpu ? await runEpochAsync(state, train, data.test, ops, gpu, onBatch) : runEpoch(state, train, data.test, ops, onBatch);
     writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops));
-    writeJson(join(out, 'metrics.json'), metricsOf(state, train.n, data.test.n, { ...ops.backends }));
+    writeJson(join(out, 'metrics.json'), metricsOf(state, train.n, data.test.n, backendsOf(ops, gpu)));
     // reported once saved: a run killed after this line resumes from this epoch
     progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
   }
-  const metrics = metricsOf(state, train.n, data.test.n, { ...ops.backends });
+  const metrics = metricsOf(state, train.n, data.test.n, backendsOf(ops, gpu));
   await ops.dispose();
+  await gpu?.dispose();
   if (o.json) console.log(JSON.stringify(metrics));
   else console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);
   return 0;

@@ -174,7 +174,7 @@ function firstLine(e: unknown): string {
 /** 'auto' without a GPU: our WebAssembly SIMD kernels where the runtime has SIMD, else plain JS. */
 function cpuFallback(request: BackendRequest, source: BackendInfo['source'], platform: GpuPlatform | null, why: string): BackendInfo {
   const chosen = simdAvailable() ? 'wasm-simd' : 'cpu-js';
-  const reason = `${why}, so using ${chosen === 'wasm-simd' ? 'WebAssembly SIMD kernels (the LIF step and traces in plain JavaScript)' : 'plain JavaScript'}`;
+  const reason = `${why}, so using ${chosen === 'wasm-simd' ? 'WebAssembly SIMD kernels' : 'plain JavaScript'}`;
   logOnce(reason);
   return { requested: request, source, chosen, platform, reason };
 }

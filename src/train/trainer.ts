@@ -16,12 +16,13 @@ import type { RunConfig } from '../io/run-config.js';
 import { populationNames, toIR } from '../io/to-ir.js';
 import { updatePrototypes } from '../plasticity/faust.js';
 import { overlayLabel } from '../plasticity/ff.js';
-import { encodeBatch, forwardLif, forwardRate, initModel, layerSizes, prototypeScores, unitRows, type Model } from '../plasticity/model.js';
+import { encodeBatch, forwardLif, forwardRate, initModel, layerSizes, lifConstantsOf, activityWeights, prototypeScores, unitRows, type LifLayerRecord, type Model } from '../plasticity/model.js';
 import { createOptimizer, optimizerStep, type OptimizerState } from '../plasticity/optimizer.js';
 import { applyRule, type BatchRecord } from '../plasticity/rules.js';
 import { ReadRecorder } from '../plasticity/signals.js';
 import type { Grad } from '../plasticity/three-factor.js';
 import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
+import type { AsyncOpsHandle } from '../sim/batched/create-ops.js';
 import { Rng } from '../sim/rng.js';
 import { totalmem } from 'node:os';
 import { ConfigError, DivergenceError, MemoryLimitError, SnnError } from '../errors.js';
@@ -161,7 +162,31 @@ export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedO
   const steps = epochSteps(run, train, test, ops);
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return r.value;
+    if (r.value instanceof Promise) throw new Error('runEpoch: a synchronous epoch waited on an asynchronous op');
     onBatch?.(r.value);
+  }
+}
+
+/**
+ * The asynchronous training step (WebGPU through gpu.js, whose kernels return Promises): the same
+ * epoch as `runEpoch`, with the spiking forward pass (`lifLayerForward`) and the three-factor
+ * weight updates (`threeFactorAccumulate`, FAUST and FF) on `gpu`, each awaited; the rest (learning
+ * signals, BPTT's backward pass, Adam, the test pass) on the synchronous `ops`. The three-factor
+ * updates of a batch only add to the gradients, which nothing reads before the optimizer, so they
+ * are collected while the rule runs and then run in the same order on `gpu`. Rate networks run
+ * entirely on `ops`.
+ */
+export async function runEpochAsync(
+  run: RunState, train: Split, test: Split, ops: BatchedOps, gpu: AsyncOpsHandle, onBatch?: (p: BatchProgress) => void,
+): Promise<EpochMetrics> {
+  const steps = epochSteps(run, train, test, ops, gpu);
+  for (let r = steps.next(); ; ) {
+    if (r.done) return r.value;
+    if (r.value instanceof Promise) r = steps.next(await r.value);
+    else {
+      onBatch?.(r.value);
+      r = steps.next();
+    }
   }
 }
 
@@ -172,13 +197,17 @@ function firstNonFinite(a: ArrayLike<number>): number {
 }
 
 /**
- * One epoch as a generator that yields after every batch (so a caller can let signals through
- * between batches and stop cleanly) and returns the epoch's metrics. The model is changed batch by
- * batch: a caller that stops early must not save it (the last checkpoint stays the last complete
- * epoch). A NaN or infinite activity, loss, gradient or weight stops it with a DivergenceError
- * naming the layer, the epoch, the batch and the run's step (batches since the start of the run).
+ * One epoch as a generator that yields a BatchProgress after every batch (so a caller can let
+ * signals through between batches and stop cleanly) and, only when `gpu` is given, a Promise
+ * wherever an asynchronous op runs (resume it with the Promise's value); it returns the epoch's
+ * metrics. The model is changed batch by batch: a caller that stops early must not save it (the
+ * last checkpoint stays the last complete epoch). A NaN or infinite activity, loss, gradient or
+ * weight stops it with a DivergenceError naming the layer, the epoch, the batch and the run's step
+ * (batches since the start of the run).
  */
-export function* epochSteps(run: RunState, train: Split, test: Split, ops: BatchedOps = cpuOps): Generator<BatchProgress, EpochMetrics> {
+export function* epochSteps(
+  run: RunState, train: Split, test: Split, ops: BatchedOps = cpuOps, gpu: AsyncOpsHandle | null = null,
+): Generator<BatchProgress | Promise<unknown>, EpochMetrics, unknown> {
   const { config: c, model } = run;
   const e = run.epoch;
   const sizes = layerSizes(c);
@@ -224,7 +253,8 @@ export function* epochSteps(run: RunState, train: Split, test: Split, ops: Batch
     }
     const rec: BatchRecord = { B, y, phase };
     if (c.neuron === 'rate') rec.rate = forwardRate(model, x, B, ops);
-    else rec.lif = forwardLif(model, encodeBatch(c, x, B, dim, encRng), B, true, ops);
+    else if (!gpu) rec.lif = forwardLif(model, encodeBatch(c, x, B, dim, encRng), B, true, ops);
+    else rec.lif = (yield forwardLifAsync(model, encodeBatch(c, x, B, dim, encRng), B, gpu)) as LifLayerRecord[];
     const where = () => `epoch ${e + 1}, batch ${batches + 1} of ${nBatches} (step ${e * nBatches + batches + 1} of the run)`;
     const diverged = (what: string, l: number, v: number) =>
       new DivergenceError(`training diverged at ${where()}: ${what} of layer ${names[l + 1]} is ${v} (try a smaller --lr)`, { epoch: e + 1, batch: batches + 1, layer: names[l + 1] });
@@ -233,7 +263,11 @@ export function* epochSteps(run: RunState, train: Split, test: Split, ops: Batch
       if (i >= 0) throw diverged('the activity', l, r.h[i]);
     });
     for (const g of gradList) g.fill(0);
-    const losses = applyRule(model, rec, grads, ops, run.recorder);
+    // on the asynchronous path, three-factor updates are collected here and run on the GPU below
+    const deferred: Parameters<BatchedOps['threeFactorAccumulate']>[] = [];
+    const ruleOps = gpu && rec.lif ? { ...ops, threeFactorAccumulate: (...a: Parameters<BatchedOps['threeFactorAccumulate']>) => void deferred.push(a) } : ops;
+    const losses = applyRule(model, rec, grads, ruleOps, run.recorder);
+    if (gpu && deferred.length > 0) yield (async () => { for (const a of deferred) await gpu.threeFactorAccumulate(...a); })();
     losses.forEach((v, l) => {
       if (!Number.isFinite(v)) throw diverged(c.rule === 'bp' ? 'the loss (backprop, computed at the output)' : 'the loss', c.rule === 'bp' ? sizes.length - 2 : l, v);
     });
@@ -291,4 +325,21 @@ export function* epochSteps(run: RunState, train: Split, test: Split, ops: Batch
   run.epoch++;
   run.history.push(m);
   return m;
+}
+
+/** `forwardLif` (all layers, surrogate recorded) with each layer on the asynchronous ops. */
+async function forwardLifAsync(model: Model, frames: Float32Array[], B: number, gpu: AsyncOpsHandle): Promise<LifLayerRecord[]> {
+  const { config, state } = model;
+  const sizes = layerSizes(config);
+  const k = lifConstantsOf(config);
+  const wt = activityWeights(config);
+  const recs: LifLayerRecord[] = [];
+  let emitted = frames;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const input = [new Float32Array(B * sizes[l]), ...emitted.slice(0, config.steps - 1)];
+    const r = await gpu.lifLayerForward(k, input, B, sizes[l], state.W[l], sizes[l + 1], state.b[l], wt, true);
+    recs.push({ inSpikes: input, ...r });
+    emitted = r.spikes;
+  }
+  return recs;
 }

@@ -10,8 +10,10 @@ import { RunLock } from '../../io/run-lock.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
 import { checkpointOf, epochSteps, resumeRun, startRun, trainingSplit, type BatchProgress, type RunState } from '../../train/trainer.js';
-import { createOps } from '../../sim/batched/create-ops.js';
-import { cpuOps } from '../../sim/batched/ops.js';
+import { createAsyncOps, createOps, type AsyncOpsHandle, type OpsHandle } from '../../sim/batched/create-ops.js';
+import { resolveBackendRequest } from '../../sim/backends/gpu.js';
+import { wasmSimdAvailable } from '../../sim/batched/wasm-ops.js';
+import { cpuOps, type BatchedOps } from '../../sim/batched/ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
 import type { EpochMetrics } from '../../io/checkpoint.js';
@@ -71,7 +73,8 @@ options:
   --temperature X              FAUST temperature (default 0.1)
   --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
   --ff-theta X                 FF goodness threshold (mean squared activity, default 1)
-  --backend auto|cpu|gpu|webasm|gpujs-cpu|wasm-simd  batched-ops backend (default: FFSNN_BACKEND, else auto)
+  --backend auto|cpu|gpu|webasm|gpujs-cpu|wasm-simd|webgpu  batched-ops backend (default: FFSNN_BACKEND, else auto;
+                               auto trains spiking layers on WebGPU only when a real adapter answers)
   --threads N                  wasm-simd: cut each batch of spiking training across N threads (default 1;
                                same seed and N give the same result; N changes float32 rounding only)
   --on-chip CHIP               learn inside the chip's own plasticity: loihi2 | loihi (Lava's learning
@@ -231,6 +234,30 @@ export function checkTrainArgs(argv: string[]): void {
   resolveConfig({ ...partial, sizes: [1, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])] });
 }
 
+/**
+ * The ops a run trains on. Where 'auto' (or 'webgpu') finds a real WebGPU adapter, spiking layers
+ * and three-factor updates run on it through the asynchronous ops, beside synchronous CPU ops for
+ * the rest; otherwise the synchronous ops of the requested backend (CPU by default).
+ */
+async function trainingOps(backend: string | undefined, threads: number | undefined): Promise<{ ops: OpsHandle; gpu: AsyncOpsHandle | null }> {
+  const { request } = resolveBackendRequest(backend);
+  if (request === 'auto' || request === 'webgpu') {
+    const gpu = await createAsyncOps({ backend });
+    if (gpu.info.chosen === 'webgpu') return { ops: await createOps({ backend: wasmSimdAvailable() ? 'wasm-simd' : 'cpu', threads }), gpu };
+    await gpu.dispose();
+    // the same choice again, named, so the reason is printed once
+    if (gpu.info.chosen === 'wasm-simd' || gpu.info.chosen === 'cpu-js') return { ops: await createOps({ backend: gpu.info.chosen === 'cpu-js' ? 'cpu' : 'wasm-simd', threads }), gpu: null };
+  }
+  return { ops: await createOps({ backend, threads }), gpu: null };
+}
+
+/** What ran each op: the synchronous ops', and the GPU's for the ops the asynchronous step moves there. */
+function backendsOf(ops: Pick<BatchedOps, 'backends'>, gpu: AsyncOpsHandle | null): Record<string, string> {
+  const b: Record<string, string> = { ...ops.backends };
+  if (gpu) for (const op of ['lifLayerForward', 'threeFactorAccumulate', 'accumulateInput', 'lifStep', 'outerAccumulate'] as const) b[op] = gpu.backends[op];
+  return b;
+}
+
 export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
   const { values: o } = parseOptions(argv, OPTIONS);
   const epochs = numberOption('epochs', o.epochs, { integer: true, min: 1 });
@@ -299,7 +326,7 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
   process.on('SIGTERM', onSignal);
   const threads = numberOption('threads', o.threads, { integer: true, min: 1, max: 256 });
   // on-chip runs use the chip kernels only (no batched-ops backend to probe)
-  const ops = state.config.onChip ? cpuOps : await createOps({ backend: o.backend, threads });
+  const { ops, gpu } = state.config.onChip ? { ops: cpuOps, gpu: null } : await trainingOps(o.backend, threads);
   try {
     // a write that fails (full disk, read-only folder) leaves the previous file and no temp file behind
     const write = (path: string, f: () => void) => {
@@ -324,15 +351,21 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
         // a signal during an on-chip epoch is honoured at its end
         m = runOnChipEpoch(state, train, data.test, (p) => progress.update(p));
       } else {
-        const steps = epochSteps(state, train, data.test, ops);
-        let r: IteratorResult<BatchProgress, EpochMetrics>;
+        const steps = epochSteps(state, train, data.test, ops, gpu);
+        let r: IteratorResult<BatchProgress | Promise<unknown>, EpochMetrics>;
         let batch = 0;
         try {
-          for (r = steps.next(); !r.done; r = steps.next()) {
+          for (r = steps.next(); !r.done; ) {
+            // a Promise is an asynchronous (GPU) op of the batch: resume the epoch with its value
+            if (r.value instanceof Promise) {
+              r = steps.next(await r.value);
+              continue;
+            }
             progress.update(r.value);
             batch++;
             await new Promise((go) => setImmediate(go)); // lets a signal in between batches
             if (stopSignal) break;
+            r = steps.next();
           }
         } catch (err) {
           if (err instanceof DivergenceError) throw new DivergenceError(`${err.message}; ${saved()}`, err.context);
@@ -347,7 +380,7 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
       }
       write(join(out, 'checkpoint.ffsnn'), () => writeCheckpoint(join(out, 'checkpoint.ffsnn'), checkpointOf(state, ops), io.writeData));
       savedEpoch = state.epoch;
-      writeJson(join(out, 'metrics.json'), metricsOf(state, data, train.n, { ...ops.backends }));
+      writeJson(join(out, 'metrics.json'), metricsOf(state, data, train.n, backendsOf(ops, gpu)));
       // reported once saved: a run killed after this line resumes from this epoch
       progress.epochEnd(m.epoch, state.config.epochs, m.test_accuracy, m.seconds);
     }
@@ -360,8 +393,9 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
     process.off('SIGTERM', onSignal);
     lock.release();
     if ('dispose' in ops) await (ops as { dispose(): Promise<void> }).dispose();
+    await gpu?.dispose();
   }
-  const metrics = metricsOf(state, data, train.n, { ...ops.backends });
+  const metrics = metricsOf(state, data, train.n, backendsOf(ops, gpu));
   if (o.json) console.log(JSON.stringify(metrics));
   else if (metrics.on_chip) printOnChip(metrics.on_chip);
   if (!o.json) console.log(`test accuracy ${(100 * (metrics.test_accuracy ?? 0)).toFixed(2)}% after ${state.epoch} epochs; run directory ${out}`);

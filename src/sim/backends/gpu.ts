@@ -14,9 +14,9 @@
  * - 'webasm'    gpu.js kernels on its WebAssembly backend;
  * - 'gpujs-cpu' gpu.js kernels transpiled to JavaScript (gpu.js mode 'cpu'): for tests, so the
  *               kernel bodies run in CI without a GPU;
- * - 'wasm-simd' the products (accumulateInput, outerAccumulate, backwardInput) as WebAssembly
- *               SIMD kernels of our own (../batched/wasm-ops.ts), the rest plain JavaScript; never
- *               loads gpu.js. 'auto' picks it when there is no GPU and the runtime has SIMD;
+ * - 'wasm-simd' every batched op as WebAssembly SIMD kernels of our own (../batched/wasm-ops.ts:
+ *               the products, Adam, normalisation, and the spiking layer loops of spiking.as.ts);
+ *               never loads gpu.js. 'auto' picks it when there is no GPU and the runtime has SIMD;
  * - 'auto'      in this order: WebGPU on a real (not fallback) adapter, for asynchronous callers
  *               only; a GL GPU; else 'wasm-simd' (the products measured 1.4-2x faster per training
  *               epoch than plain JS, bench/train-vs-torch.ts), else plain JS. Without a GPU gpu.js would fall to
@@ -174,7 +174,7 @@ function firstLine(e: unknown): string {
 /** 'auto' without a GPU: our WebAssembly SIMD kernels where the runtime has SIMD, else plain JS. */
 function cpuFallback(request: BackendRequest, source: BackendInfo['source'], platform: GpuPlatform | null, why: string): BackendInfo {
   const chosen = simdAvailable() ? 'wasm-simd' : 'cpu-js';
-  const reason = `${why}, so using ${chosen === 'wasm-simd' ? 'WebAssembly SIMD kernels (the LIF step and traces in plain JavaScript)' : 'plain JavaScript'}`;
+  const reason = `${why}, so using ${chosen === 'wasm-simd' ? 'WebAssembly SIMD kernels' : 'plain JavaScript'}`;
   logOnce(reason);
   return { requested: request, source, chosen, platform, reason };
 }

@@ -31,7 +31,9 @@ import {
   threeFactorAccumulateWith,
   bpttLayerBackwardWith,
   type BatchedOps,
+  type FilterKernel,
   type LifConstants,
+  type LifLayerResult,
   type OpName,
 } from './ops.js';
 import {
@@ -77,7 +79,60 @@ export interface AsyncOpsHandle {
   traceUpdate: Async<BatchedOps['traceUpdate']>;
   adamStep: Async<BatchedOps['adamStep']>;
   normaliseRows: Async<BatchedOps['normaliseRows']>;
+  /** The whole-layer spiking ops, composed of the async ops above (each step awaited). */
+  lifLayerForward: Async<BatchedOps['lifLayerForward']>;
+  threeFactorAccumulate: Async<BatchedOps['threeFactorAccumulate']>;
   dispose(): Promise<void>;
+}
+
+/**
+ * `lifLayerForward` of ./ops.ts over asynchronous ops: the same loop with every op awaited (the
+ * step order, and so the result, is the synchronous one's).
+ */
+async function lifLayerForwardAsync(
+  ops: AsyncOpsHandle, c: LifConstants, frames: Float32Array[], B: number, nIn: number, W: Float32Array, nOut: number,
+  bias: Float32Array, wt: ArrayLike<number>, record: boolean,
+): Promise<LifLayerResult> {
+  if (frames.length === 0 || B * nOut === 0) return cpuOps.lifLayerForward(c, frames, B, nIn, W, nOut, bias, wt, record);
+  checkLen('lifLayerForward', 'bias', bias, nOut);
+  const len = B * nOut;
+  const v = new Float32Array(len), iExc = new Float32Array(len), ref = new Float32Array(len), h = new Float32Array(len);
+  const spikes: Float32Array[] = [], psi: Float32Array[] = [];
+  let spikeCount = 0;
+  for (let t = 0; t < frames.length; t++) {
+    for (let b = 0; b < B; b++) for (let j = 0, o = b * nOut; j < nOut; j++) iExc[o + j] += bias[j];
+    await ops.accumulateInput(frames[t], B, nIn, W, nOut, iExc);
+    const s = new Float32Array(len);
+    const p = record ? new Float32Array(len) : null;
+    spikeCount += await ops.lifStep(c, v, iExc, null, ref, s, p);
+    const w = wt[t];
+    for (let i = 0; i < len; i++) if (s[i] !== 0) h[i] += w;
+    spikes.push(s);
+    if (p) psi.push(p);
+  }
+  return { spikes, psi, h, spikeCount };
+}
+
+/** `threeFactorAccumulate` of ./ops.ts over asynchronous ops (the filters on the CPU, the products awaited). */
+async function threeFactorAccumulateAsync(
+  ops: AsyncOpsHandle, pre: Float32Array[], psi: Float32Array[], m: Float32Array, B: number, nIn: number, nOut: number,
+  k: FilterKernel, dW: Float32Array, db: Float32Array,
+): Promise<void> {
+  const len = B * nOut;
+  checkLen('threeFactorAccumulate', 'm', m, len);
+  checkLen('threeFactorAccumulate', 'db', db, nOut);
+  const f1 = new Float32Array(len), f2 = new Float32Array(len), G = new Float32Array(len);
+  for (let t = pre.length - 1; t >= 0; t--) {
+    const p = psi[t];
+    const wt = k.w[t];
+    for (let i = 0; i < len; i++) {
+      f1[i] = f1[i] * k.aMem + wt * p[i];
+      f2[i] = f2[i] * k.aSyn + f1[i];
+      G[i] = m[i] * k.kSyn * f2[i];
+    }
+    await ops.outerAccumulate(pre[t], G, B, nIn, nOut, dW, 1);
+    for (let b = 0; b < B; b++) for (let j = 0; j < nOut; j++) db[j] += G[b * nOut + j];
+  }
 }
 
 /** Opens the synchronous batched ops on the requested backend (see `backends/gpu.ts`). */
@@ -106,7 +161,7 @@ export async function createAsyncOps(opts: CreateOpsOptions = {}): Promise<Async
     const f = pick(op);
     return async (...a: unknown[]) => await f(...a);
   };
-  return {
+  const handle: AsyncOpsHandle = {
     info,
     get backends() {
       const b = { ...kernelOps.backends };
@@ -123,7 +178,10 @@ export async function createAsyncOps(opts: CreateOpsOptions = {}): Promise<Async
     traceUpdate: wrap('traceUpdate') as AsyncOpsHandle['traceUpdate'],
     adamStep: wrap('adamStep') as AsyncOpsHandle['adamStep'],
     normaliseRows: wrap('normaliseRows') as AsyncOpsHandle['normaliseRows'],
+    lifLayerForward: (...a) => lifLayerForwardAsync(handle, ...a),
+    threeFactorAccumulate: (...a) => threeFactorAccumulateAsync(handle, ...a),
   };
+  return handle;
 }
 
 /** Applies `use` to a kernel result now (synchronous gpu.js modes) or when it arrives (WebGPU). */

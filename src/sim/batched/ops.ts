@@ -445,7 +445,6 @@ export function transposeWeights(w: Float32Array, nPost: number, nPre: number): 
   return t;
 }
 
-/** The plain-JavaScript ops (always available, never loads gpu.js). */
 /**
  * Row-wise length normalisation of B rows of n:
  *
@@ -664,6 +663,7 @@ function checkLayer(op: string, frames: Float32Array[], n: number, wt: ArrayLike
   if (wt.length < frames.length) throw invalidParam(op, 'w', `${wt.length} step weights`, `at least ${frames.length} (one per step)`);
 }
 
+/** The plain-JavaScript ops (always available, never loads gpu.js). */
 export const cpuOps: BatchedOps = {
   backends: {
     accumulateInput: 'cpu-js',

@@ -9,7 +9,9 @@
  *   source rows fused per pass over the destination), exactly as the plain path's `addRows`;
  * - backwardInput: `dot_rows`, dot products of one row of M with 4 (then 1) rows of W at a time;
  * - adamStep: `poison` (any NaN or infinite gradient?) then `adam`; normaliseRows: `norm_rows`;
- * - lifStep and traceUpdate run the plain-JS ops (backends[op] says 'cpu-js').
+ * - lifStep, traceUpdate and the whole-layer spiking ops (lifLayerForward, threeFactorAccumulate,
+ *   bpttLayerBackward) run the AssemblyScript kernels of ./spiking.as.ts (spiking.wasm), on the
+ *   same memory, optionally cut across worker threads (./slice-pool.ts).
  *
  * Data layout: see WasmSimdKernels. Rows are padded to a multiple of 4 floats with zeros, so the
  * kernels have no scalar tail.
@@ -509,20 +511,6 @@ class WasmSimdKernels {
     this.adam(at[0], at[1], at[2], at[3], 4 * P, k.b1, 1 - k.b1, k.b2, 1 - k.b2, k.a, k.sc2, k.eps);
     if (!inPlace) for (const i of [0, 2, 3]) arrays[i].set(this.f32.subarray(at[i] / 4, at[i] / 4 + n));
   };
-
-  /** Copies T frames of n floats each to consecutive floats from byte `at`. */
-  private putFrames(frames: Float32Array[], n: number, at: number): void {
-    for (let t = 0; t < frames.length; t++) this.f32.set(frames[t].subarray(0, n), at / 4 + t * n);
-  }
-
-  /** Copies T frames of B padded rows (P floats) from byte `at` into fresh [B][n] arrays. */
-  private getFrames(T: number, B: number, n: number, P: number, at: number): Float32Array[] {
-    return Array.from({ length: T }, (_, t) => {
-      const f = new Float32Array(B * n);
-      this.getRows(f, B, n, P, at / 4 + t * B * P);
-      return f;
-    });
-  }
 
   /** Byte offset of W ([nIn][P]) in this memory: in place when adopted, else copied to `scratchAt`. */
   private weightsAt(W: Float32Array, nIn: number, nOut: number, P: number, scratchAt: number): number {

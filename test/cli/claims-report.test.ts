@@ -56,7 +56,7 @@ test.serial('bad input: one line each, no HTML file written', async (t) => {
   copyFileSync(join(dirs['faust-rate'], 'metrics.json'), join(corrupt, 'metrics.json'));
   const bytes = readFileSync(join(dirs['faust-rate'], 'checkpoint.ffsnn'));
   writeFileSync(join(corrupt, 'checkpoint.ffsnn'), bytes.subarray(0, bytes.length >> 1));
-  await check([dirs['bp-rate'], corrupt], /corrupt\/checkpoint\.ffsnn: not a readable checkpoint/);
+  await check([dirs['bp-rate'], corrupt], /corrupt\/checkpoint\.ffsnn: (not a readable checkpoint|damaged checkpoint)/);
   // runs on different datasets are refused
   const other = await tinyRuns(['bp-rate'], syntheticIdxDir(100, 30));
   await check([dirs['faust-rate'], other.dirs['bp-rate']], /runs on different datasets cannot share one claims table/);

@@ -2,7 +2,16 @@
 /** Runs the CLI in-process, capturing what it prints to stdout and stderr, and its exit code. */
 import { main } from '../../src/cli/main.js';
 
-export async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+/** The capture running now: captures patch the process-wide console, so concurrent tests take turns. */
+let turn: Promise<unknown> = Promise.resolve();
+
+export function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const mine = turn.then(() => captureNow(argv));
+  turn = mine.catch(() => undefined);
+  return mine;
+}
+
+async function captureNow(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const log = console.log;

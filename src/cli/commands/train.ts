@@ -13,7 +13,6 @@ import { createOps } from '../../sim/batched/create-ops.js';
 import { cpuOps } from '../../sim/batched/ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
-import type { EpochMetrics } from '../../io/checkpoint.js';
 import { loadProfile } from '../../chips/profile.js';
 import type { OnChipRule, OnChipSettings } from '../../chips/on-chip.js';
 import type { Rounding } from '../../chips/loihi/on-chip/kernels.js';
@@ -138,11 +137,6 @@ export function metricsOf(run: RunState, trainSamples: number, testSamples: numb
 
 function onChipReport(s: OnChipSettings, last: OnChipEpochMetrics) {
   const profile = loadProfile(s.chip);
-  const strip = (m: EpochMetrics) => {
-    const { learning_counts: _a, inference_counts: _b, ...rest } = m as OnChipEpochMetrics;
-    return rest;
-  };
-  void strip;
   return {
     chip: s.chip,
     rule: s.rule,

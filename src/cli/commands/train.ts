@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileAtomicSync, type WriteData } from '../../atomic.js';
 import { ConfigError, DivergenceError, WriteError } from '../../errors.js';
 import { checkDatasetSpec, loadDataset, type Dataset } from '../../data/index.js';
-import { epochsTo95, readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
+import { epochsTo95, readCheckpoint, writeCheckpoint, type EpochMetrics } from '../../io/checkpoint.js';
 import { RunLock } from '../../io/run-lock.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { resolveConfig } from '../../train/config.js';
@@ -16,7 +16,6 @@ import { wasmSimdAvailable } from '../../sim/batched/wasm-ops.js';
 import { cpuOps, type BatchedOps } from '../../sim/batched/ops.js';
 import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
-import type { EpochMetrics } from '../../io/checkpoint.js';
 import { loadProfile } from '../../chips/profile.js';
 import type { OnChipRule, OnChipSettings } from '../../chips/on-chip.js';
 import type { Rounding } from '../../chips/loihi/on-chip/kernels.js';
@@ -167,11 +166,6 @@ export function metricsOf(run: RunState, data: Dataset, trainSamples: number, ba
 
 function onChipReport(s: OnChipSettings, last: OnChipEpochMetrics) {
   const profile = loadProfile(s.chip);
-  const strip = (m: EpochMetrics) => {
-    const { learning_counts: _a, inference_counts: _b, ...rest } = m as OnChipEpochMetrics;
-    return rest;
-  };
-  void strip;
   return {
     chip: s.chip,
     rule: s.rule,

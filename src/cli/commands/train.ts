@@ -190,11 +190,18 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
   data ??= loadDataset(state.config.dataset, true);
   const train = trainingSplit(state.config, data);
   mkdirSync(out, { recursive: true });
-  const lock = RunLock.acquire(out);
+  const ops = await createOps({ backend: o.backend });
+  let lock: RunLock;
+  try {
+    lock = RunLock.acquire(out);
+  } catch (err) {
+    await ops.dispose();
+    throw err;
+  }
   if (lock.tookOver) console.error(`ffsnn train: note: took over ${lock.path} left by pid ${lock.tookOver.pid}, which is no longer running`);
   const resumeHint = () => `ffsnn train --resume --out ${/\s/.test(out) ? JSON.stringify(out) : out} --epochs ${state.config.epochs}`;
-  const saved = () => (savedEpoch > 0 ? `the last complete checkpoint (epoch ${savedEpoch}) is intact in ${join(out, 'checkpoint.ffsnn')}` : 'no checkpoint was saved yet');
   let savedEpoch = state.epoch;
+  const saved = () => (savedEpoch > 0 ? `the last complete checkpoint (epoch ${savedEpoch}) is intact in ${join(out, 'checkpoint.ffsnn')}` : 'no checkpoint was saved yet');
   let stopSignal: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals) => {
     if (stopSignal) {
@@ -207,7 +214,6 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const ops = await createOps({ backend: o.backend });
   try {
     // a write that fails (full disk, read-only folder) leaves the previous file and no temp file behind
     const write = (path: string, f: () => void) => {

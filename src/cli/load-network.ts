@@ -7,7 +7,7 @@ import type { ExportSource } from '../export/export.js';
 import type { NetworkIR } from '../ir/ir.js';
 import { importNir } from '../export/nir/index.js';
 import { checkCheckpoint } from '../io/checkpoint.js';
-import { sha256 } from '../io/sealed.js';
+import { sha256 } from '../sealed.js';
 
 export async function loadNetwork(path: string): Promise<{ net: NetworkIR; kind: ExportSource['kind']; notes: string[]; source: ExportSource }> {
   if (!existsSync(path)) throw new ConfigError(`${path}: no such file`);

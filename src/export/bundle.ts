@@ -2,7 +2,7 @@
 /**
  * Bundle: the network IR (populations, parameters, projections with float32 weights, learning
  * rule, encoding, readout) in one msgpackr file, read back losslessly (typed arrays stay typed).
- * Layout: a sealed file (src/io/sealed.ts: 8-byte magic `FFSNNB1\n`, 32-byte SHA-256 of the
+ * Layout: a sealed file (src/sealed.ts: 8-byte magic `FFSNNB1\n`, 32-byte SHA-256 of the
  * payload), msgpack payload `{ format: 'ffsnn-bundle', version: 1, network }`. The digest turns
  * truncation and corruption into a clear error instead of a silently different network.
  */
@@ -12,7 +12,7 @@ import { FileFormatError } from '../errors.js';
 import { writeAtomic } from '../atomic.js';
 import type { NetworkIR } from '../ir/ir.js';
 import { checkNetwork } from '../ir/simulate.js';
-import { hasMagic, seal, unseal } from '../io/sealed.js';
+import { hasMagic, seal, unseal } from '../sealed.js';
 
 export const BUNDLE_MAGIC = Buffer.from('FFSNNB1\n', 'latin1');
 const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });

@@ -8,7 +8,7 @@
  * file is renamed over the target, so a crash leaves the previous checkpoint intact.
  * Reads validate everything used later; a truncated or foreign file is a FileFormatError naming it.
  *
- * Version 2 is a sealed file (src/io/sealed.ts: magic `FFSNNC2\n`, SHA-256 of the payload, msgpack
+ * Version 2 is a sealed file (src/sealed.ts: magic `FFSNNC2\n`, SHA-256 of the payload, msgpack
  * payload): any flipped bit or truncation is refused as damaged. Version 1 files (bare msgpack, no
  * checksum) still load, with a warning that they cannot be checked.
  */
@@ -19,7 +19,7 @@ import { writeFileAtomicSync, type WriteData } from '../atomic.js';
 import type { OnChipState } from '../chips/on-chip.js';
 import type { NetworkIR } from '../ir/ir.js';
 import { checkNetwork } from '../ir/simulate.js';
-import { looksSealed, seal, sha256, unseal } from './sealed.js';
+import { looksSealed, seal, sha256, unseal } from '../sealed.js';
 import { layerSizes, type Model, type ModelState } from '../plasticity/model.js';
 import type { OptimizerState } from '../plasticity/optimizer.js';
 import { checkRunConfig, type RunConfig } from './run-config.js';

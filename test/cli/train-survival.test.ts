@@ -25,7 +25,7 @@ function failingDisk(failAt: number, code: string) {
   };
 }
 
-test('a full disk while writing a checkpoint: one line, the previous checkpoint intact, no temp file, lock released', async (t) => {
+test.serial('a full disk while writing a checkpoint: one line, the previous checkpoint intact, no temp file, lock released', async (t) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'ffsnn-enospc-')), 'run');
   // writes: config.json (1), checkpoint epoch 1 (2), metrics (3), checkpoint epoch 2 (4)
   const err = await t.throwsAsync(() => train(small(dir), { writeData: failingDisk(4, 'ENOSPC') }), { instanceOf: WriteError });
@@ -38,7 +38,7 @@ test('a full disk while writing a checkpoint: one line, the previous checkpoint 
   t.is(readCheckpoint(join(dir, 'checkpoint.ffsnn')).epoch, 3);
 });
 
-test('a read-only run directory at the first checkpoint: one line saying nothing was saved yet', async (t) => {
+test.serial('a read-only run directory at the first checkpoint: one line saying nothing was saved yet', async (t) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'ffsnn-erofs-')), 'run');
   const err = await t.throwsAsync(() => train(small(dir), { writeData: failingDisk(2, 'EROFS') }), { instanceOf: WriteError });
   t.regex(err!.message, /checkpoint\.ffsnn: EROFS \(the file system is read-only\); no checkpoint was saved yet;/);
@@ -46,7 +46,7 @@ test('a read-only run directory at the first checkpoint: one line saying nothing
   t.deepEqual(readdirSync(dir), ['config.json']);
 });
 
-test('divergence stops the run at that batch, naming the layer and step; the last good checkpoint is kept unchanged', async (t) => {
+test.serial('divergence stops the run at that batch, naming the layer and step; the last good checkpoint is kept unchanged', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'ffsnn-diverge-'));
   // from the start: --lr 1e30 overflows the output layer's activity at the second batch
   const fresh = await capture(['train', ...small(join(root, 'a')), '--rule', 'bp', '--optimizer', 'sgd', '--lr', '1e30']);
@@ -69,7 +69,7 @@ test('divergence stops the run at that batch, naming the layer and step; the las
   t.false(existsSync(join(dir, 'train.lock')));
 });
 
-test('a network that cannot fit is refused before allocating, with the bytes it needs', async (t) => {
+test.serial('a network that cannot fit is refused before allocating, with the bytes it needs', async (t) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'ffsnn-huge-')), 'run');
   const r = await capture(['train', '--dataset', `idx:${data}`, '--hidden', '1000000,1000000', '--out', dir]);
   t.is(r.code, 2, r.err);

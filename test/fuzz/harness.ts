@@ -152,6 +152,14 @@ export async function readOne(r: FuzzReader, bytes: Uint8Array, dir: string, sta
   return refused;
 }
 
+/** Untimed first read: it loads modules (h5wasm compiles its WebAssembly) and JIT-compiles the reader. */
+export async function warmUp(r: FuzzReader, dir: string): Promise<void> {
+  writeFileSync(join(dir, r.fileName), r.seeds()[0]);
+  await Promise.resolve()
+    .then(() => r.read(join(dir, r.fileName)))
+    .catch(() => undefined);
+}
+
 /**
  * Runs `runs` cases against one reader; on the first failure throws one message naming the reader,
  * the fault and the fast-check seed, with the failing input saved to a file (not shrunk: inputs are
@@ -161,8 +169,7 @@ export async function fuzzReader(r: FuzzReader, runs: number, seed: number): Pro
   const dir = mkdtempSync(join(tmpdir(), `ffsnn-fuzz-${slug(r.name)}-`));
   const counts: FuzzCounts = { reader: r.name, cases: 0, accepted: 0, refused: 0, byError: {}, maxMs: 0 };
   try {
-    // warm-up, untimed: the first read loads modules (h5wasm compiles its WebAssembly) and JIT-compiles
-    await readOne({ ...r, read: async (f) => void (await r.read(f)) }, r.seeds()[0], dir).catch(() => undefined);
+    await warmUp(r, dir);
     const out = await fc.check(
       fc.asyncProperty(inputsOf(r), async (bytes) => {
         const refused = await readOne(r, bytes, dir, counts);

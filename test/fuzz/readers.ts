@@ -15,7 +15,7 @@ import { importNir } from '../../src/export/nir/index.js';
 import { checkNetwork } from '../../src/ir/simulate.js';
 import type { ImportResult } from '../../src/export/nir/to-ir.js';
 import { CHECKPOINT_MAGIC, encodeCheckpoint, readCheckpoint, type Checkpoint } from '../../src/io/checkpoint.js';
-import { seal } from '../../src/io/sealed.js';
+import { seal } from '../../src/sealed.js';
 import { cpuOps } from '../../src/sim/batched/ops.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { checkpointOf, startRun } from '../../src/train/trainer.js';

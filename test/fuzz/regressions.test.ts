@@ -8,7 +8,7 @@ import test from 'ava';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readOne, slug } from './harness.js';
+import { readOne, slug, warmUp } from './harness.js';
 import { READERS } from './readers.js';
 
 const ROOT = join(import.meta.dirname, 'regressions');
@@ -23,7 +23,9 @@ for (const r of READERS) {
   if (!existsSync(dir)) continue;
   for (const f of readdirSync(dir)) {
     test(`fuzz regression ${r.name}: ${f}`, async (t) => {
-      const outcome = await readOne(r, readFileSync(join(dir, f)), mkdtempSync(join(tmpdir(), 'ffsnn-fuzz-reg-')));
+      const tmp = mkdtempSync(join(tmpdir(), 'ffsnn-fuzz-reg-'));
+      await warmUp(r, tmp);
+      const outcome = await readOne(r, readFileSync(join(dir, f)), tmp);
       t.log(outcome ?? 'accepted');
       t.pass();
     });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { FileFormatError, ConfigError } from '../../src/errors.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, encodeCheckpoint, readCheckedCheckpoint, readCheckpoint, writeCheckpoint } from '../../src/io/checkpoint.js';
-import { seal } from '../../src/io/sealed.js';
+import { seal } from '../../src/sealed.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { checkpointOf, startRun } from '../../src/train/trainer.js';
 import { cpuOps } from '../../src/sim/batched/ops.js';

@@ -301,11 +301,23 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
   data ??= loadDataset(state.config.dataset, true);
   const train = trainingSplit(state.config, data);
   mkdirSync(out, { recursive: true });
-  const lock = RunLock.acquire(out);
+  const threads = numberOption('threads', o.threads, { integer: true, min: 1, max: 256 });
+  // on-chip runs use the chip kernels only (no batched-ops backend to probe)
+  const { ops, gpu } = state.config.onChip ? { ops: cpuOps, gpu: null } : await trainingOps(o.backend, threads);
+  const dispose = async () => {
+    await dispose();
+  };
+  let lock: RunLock;
+  try {
+    lock = RunLock.acquire(out);
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
   if (lock.tookOver) console.error(`ffsnn train: note: took over ${lock.path} left by pid ${lock.tookOver.pid}, which is no longer running`);
   const resumeHint = () => `ffsnn train --resume --out ${/\s/.test(out) ? JSON.stringify(out) : out} --epochs ${state.config.epochs}`;
-  const saved = () => (savedEpoch > 0 ? `the last complete checkpoint (epoch ${savedEpoch}) is intact in ${join(out, 'checkpoint.ffsnn')}` : 'no checkpoint was saved yet');
   let savedEpoch = state.epoch;
+  const saved = () => (savedEpoch > 0 ? `the last complete checkpoint (epoch ${savedEpoch}) is intact in ${join(out, 'checkpoint.ffsnn')}` : 'no checkpoint was saved yet');
   let stopSignal: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals) => {
     if (stopSignal) {
@@ -318,9 +330,6 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const threads = numberOption('threads', o.threads, { integer: true, min: 1, max: 256 });
-  // on-chip runs use the chip kernels only (no batched-ops backend to probe)
-  const { ops, gpu } = state.config.onChip ? { ops: cpuOps, gpu: null } : await trainingOps(o.backend, threads);
   try {
     // a write that fails (full disk, read-only folder) leaves the previous file and no temp file behind
     const write = (path: string, f: () => void) => {
@@ -386,8 +395,7 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     lock.release();
-    if ('dispose' in ops) await (ops as { dispose(): Promise<void> }).dispose();
-    await gpu?.dispose();
+    await dispose();
   }
   const metrics = metricsOf(state, data, train.n, backendsOf(ops, gpu));
   if (o.json) console.log(JSON.stringify(metrics));

@@ -156,7 +156,13 @@ export async function readNirFile(file: string): Promise<NirFile> {
     if (err instanceof FileFormatError) throw err;
     throw new FileFormatError(file, `damaged HDF5 content (${hdf5Message(err)})`);
   } finally {
-    f.close();
+    // closing a damaged file can make the HDF5 library abort (found by fuzzing): still a damaged file
+    try {
+      f.close();
+    } catch (err) {
+      // eslint-disable-next-line no-unsafe-finally
+      throw new FileFormatError(file, `damaged HDF5 content (the HDF5 library failed while closing it: ${hdf5Message(err)})`);
+    }
   }
 }
 

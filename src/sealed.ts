@@ -10,7 +10,7 @@
  * the msgpack encoding and the fsync that every checkpoint write already pays (README, Integrity).
  */
 import { createHash } from 'node:crypto';
-import { FileFormatError } from '../errors.js';
+import { FileFormatError } from './errors.js';
 
 export const DIGEST_BYTES = 32;
 

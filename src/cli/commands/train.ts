@@ -305,7 +305,8 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
   // on-chip runs use the chip kernels only (no batched-ops backend to probe)
   const { ops, gpu } = state.config.onChip ? { ops: cpuOps, gpu: null } : await trainingOps(o.backend, threads);
   const dispose = async () => {
-    await dispose();
+    if ('dispose' in ops) await (ops as { dispose(): Promise<void> }).dispose();
+    await gpu?.dispose();
   };
   let lock: RunLock;
   try {

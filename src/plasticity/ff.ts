@@ -10,6 +10,7 @@
  * the pairwise loss ffPairSignal on spike counts.
  * Inference: one pass per candidate label, score_c = sum_l G_l(x with label c overlaid).
  */
+import { ConfigError } from '../errors.js';
 import type { BatchedOps } from '../sim/batched/ops.js';
 import type { RuleSpec, SignalContext } from './signals.js';
 import { reluLayerUpdate, threeFactorUpdate, type Grad, type Kernel, type Shape } from './three-factor.js';
@@ -41,8 +42,12 @@ export const ffLifSpec: RuleSpec = {
 function ffPairSignal(sig: SignalContext, sh: Shape, theta: number, m: Float32Array): number {
   const G = (sig['layer.local'] as { goodness: Float64Array }).goodness;
   const h = sig['post.trace'] as Float32Array;
+  const phase = sig['global.phase'] as Int8Array;
   const { B, nOut: n } = sh;
   const P = B / 2;
+  for (let b = 0; b < P; b++) {
+    if (phase[b] !== 1 || phase[b + P] !== -1) throw new ConfigError(`spiking FF needs the batch as positives then their negatives (row ${b} and ${b + P})`);
+  }
   let loss = 0;
   for (let b = 0; b < P; b++) {
     const x = -(G[b] - G[b + P]) / theta;

@@ -7,7 +7,7 @@
 import type { Split } from '../data/dataset.js';
 import { cpuOps, type BatchedOps } from '../sim/batched/ops.js';
 import type { Rng } from '../sim/rng.js';
-import { goodness, overlayLabel } from '../plasticity/ff.js';
+import { goodness, overlayLabel, relabelFrames } from '../plasticity/ff.js';
 import {
   encodeBatch,
   forwardLif,
@@ -59,7 +59,10 @@ export function scoreBatch(model: Model, x: Float32Array, B: number, rng: Rng, o
       });
       return recs.map((r) => r.h);
     }
-    const recs = forwardLif(model, encodeBatch(c, input, B, dim, rng), B, false, ops);
+    return runFrames(encodeBatch(c, input, B, dim, rng));
+  };
+  const runFrames = (frames: Float32Array[]): Float32Array[] => {
+    const recs = forwardLif(model, frames, B, false, ops);
     recs.forEach((r, l) => {
       const e = r.inSpikes.reduce((a, f) => a + nonZero(f), 0);
       counts.inputEvents[l] += e;
@@ -68,6 +71,18 @@ export function scoreBatch(model: Model, x: Float32Array, B: number, rng: Rng, o
     });
     return recs.map((r) => r.h);
   };
+  if (c.rule === 'ff' && c.neuron === 'lif') {
+    // one input spike train per digit, shared by its label variants (relabelFrames)
+    const xl = Float32Array.from(x);
+    for (let b = 0; b < B; b++) overlayLabel(xl, dim, b, 0, C);
+    const frames = encodeBatch(c, xl, B, dim, rng);
+    for (let cand = 0; cand < C; cand++) {
+      const fc = frames.map((f) => Float32Array.from(f));
+      for (let b = 0; b < B; b++) relabelFrames(fc, dim, b, b, 0, cand, C);
+      addScores(model, runFrames(fc), B, out, ops, cand);
+    }
+    return;
+  }
   if (c.rule === 'ff') {
     const xl = Float32Array.from(x);
     for (let cand = 0; cand < C; cand++) {

@@ -6,9 +6,11 @@
  *   L = softplus(theta - G) for a positive sample (true label overlaid on the input),
  *       softplus(G - theta) for a negative one (a wrong label overlaid)
  *   m_j = dL/dh_j = phase-dependent sigma(.) * 2 h_j / n
- * Rate mode: dW = a^T (m * relu'(u)); spiking mode: the three-factor update (three-factor.ts).
+ * Rate mode: dW = a^T (m * relu'(u)); spiking mode: the three-factor update (three-factor.ts) of
+ * the pairwise loss ffPairSignal on spike counts.
  * Inference: one pass per candidate label, score_c = sum_l G_l(x with label c overlaid).
  */
+import { ConfigError } from '../errors.js';
 import type { BatchedOps } from '../sim/batched/ops.js';
 import type { RuleSpec, SignalContext } from './signals.js';
 import { reluLayerUpdate, threeFactorUpdate, type Grad, type Kernel, type Shape } from './three-factor.js';
@@ -28,6 +30,36 @@ export const ffLifSpec: RuleSpec = {
   reads: ['pre.spike', 'post.v', 'post.trace', 'layer.local', 'global.phase'],
   writes: ['syn.w', 'syn.eligibility'],
 };
+
+/**
+ * Spiking FF's loss (see README, spiking FF): rows b and b + B/2 hold the same image, and the same
+ * input spike train, with the true and a wrong label; the loss is on their goodness gap,
+ *   L = softplus(-(G+ - G-) / theta)
+ * (Lee & Song's SymBa loss, arXiv 2303.08418). An absolute threshold cannot work on spike counts:
+ * G varies between images (ink, Poisson draw) far more than between labels of one image.
+ * Writes m = dL/dh / B; returns the mean loss per sample.
+ */
+function ffPairSignal(sig: SignalContext, sh: Shape, theta: number, m: Float32Array): number {
+  const G = (sig['layer.local'] as { goodness: Float64Array }).goodness;
+  const h = sig['post.trace'] as Float32Array;
+  const phase = sig['global.phase'] as Int8Array;
+  const { B, nOut: n } = sh;
+  const P = B / 2;
+  for (let b = 0; b < P; b++) {
+    if (phase[b] !== 1 || phase[b + P] !== -1) throw new ConfigError(`spiking FF needs the batch as positives then their negatives (row ${b} and ${b + P})`);
+  }
+  let loss = 0;
+  for (let b = 0; b < P; b++) {
+    const x = -(G[b] - G[b + P]) / theta;
+    loss += x > 30 ? x : Math.log1p(Math.exp(x));
+    const f = (2 / n / B) / theta / (1 + Math.exp(-x)); // -dL/dG+ = dL/dG-, times dG/dh = 2h/n
+    for (let j = 0; j < n; j++) {
+      m[b * n + j] = -f * h[b * n + j];
+      m[(b + P) * n + j] = f * h[(b + P) * n + j];
+    }
+  }
+  return loss / P;
+}
 
 /** Writes m = dL/dh / B; returns the mean loss. */
 function ffSignal(sig: SignalContext, sh: Shape, theta: number, m: Float32Array): number {
@@ -55,7 +87,7 @@ export function ffRateUpdate(sig: SignalContext, sh: Shape, theta: number, grad:
 
 export function ffLifUpdate(sig: SignalContext, sh: Shape, theta: number, k: Kernel, grad: Grad, ops: BatchedOps): number {
   const m = new Float32Array(sh.B * sh.nOut);
-  const loss = ffSignal(sig, sh, theta, m);
+  const loss = ffPairSignal(sig, sh, theta, m);
   threeFactorUpdate(sig, sh, m, k, grad, ops);
   return loss;
 }
@@ -73,4 +105,19 @@ export function goodness<T extends Float32Array | Float64Array>(h: Float32Array,
 /** Overlays the one-hot label on the first `classes` inputs (Hinton's supervised MNIST setup). */
 export function overlayLabel(x: Float32Array, dim: number, b: number, label: number, classes: number): void {
   for (let c = 0; c < classes; c++) x[b * dim + c] = c === label ? 1 : 0;
+}
+
+/**
+ * Spike frames of row `src` (label `from` overlaid) copied into row `dst` with the label moved to
+ * `to`: the label pixel's spike train moves, every image spike stays. Spiking FF compares the
+ * goodness of one image under different labels; encoded independently, the Poisson noise of the
+ * image changes G by more than the label does, so an image's label variants share one spike train.
+ */
+export function relabelFrames(frames: Float32Array[], dim: number, src: number, dst: number, from: number, to: number, classes: number): void {
+  for (const f of frames) {
+    f.copyWithin(dst * dim, src * dim, (src + 1) * dim);
+    const s = f[src * dim + from];
+    for (let c = 0; c < classes; c++) f[dst * dim + c] = 0;
+    f[dst * dim + to] = s;
+  }
 }

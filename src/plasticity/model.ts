@@ -45,7 +45,7 @@ export interface ModelConfig {
   temperature: number;
   positives: 'prototype' | 'batch';
   protoMomentum: number;
-  /** FF: goodness threshold (per neuron, mean squared activity). */
+  /** FF: goodness threshold (per neuron, mean squared activity); spiking FF: the scale of the goodness gap G+ - G-. */
   ffTheta: number;
   /** Multiplies the Kaiming-uniform bound sqrt(6 / nIn) of the initial weights. */
   initScale: number;
@@ -86,10 +86,13 @@ export function initModel(config: ModelConfig, rng: Rng): Model {
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
     const w = new Float32Array(nIn * nOut);
-    // Kaiming-uniform for rate layers; spiking layers get a positive mean so the first layer fires.
+    // Kaiming-uniform for rate layers; spiking layers get a positive mean so the first layer fires,
+    // except spiking FF: there the mean drive makes every neuron fire for every image (rate 0.26,
+    // no silent neuron), so no neuron is selective and the label cannot change the goodness
+    // (README, spiking FF); it starts zero-mean at a larger scale (initScale 3 by default).
     const bound = config.initScale * Math.sqrt(6 / nIn);
     const r = rng.fork(`init-${l}`);
-    const mean = config.neuron === 'lif' ? bound / 4 : 0;
+    const mean = config.neuron === 'lif' && config.rule !== 'ff' ? bound / 4 : 0;
     for (let i = 0; i < w.length; i++) w[i] = mean + (2 * r.uniform() - 1) * bound;
     W.push(w);
     b.push(new Float32Array(nOut));

@@ -48,6 +48,9 @@ function ruleDefaults(p: Partial<RunConfig>): Partial<RunConfig> {
   // Latency code: one spike per lit pixel instead of ~T x intensity, so at the default weight scale
   // the first layer never fires and spiking FAUST stays near chance (18.6 % after 2 epochs on 20 %
   // of the data); scale 3 restores activity (68.4 %; 2: 50.4 %, 4: 66.8 %).
+  // Spiking FF (README, spiking FF): zero-mean weights at 3x Kaiming keep ~6 % of layer 1 firing;
+  // the pairwise loss's gap scale 0.25 and lr 3e-3 (at 1e-3 the label weights grow too slowly for 10 % data)
+  if (rule === 'ff' && neuron === 'lif') Object.assign(d, { initScale: 3, ffTheta: 0.25, lr: 3e-3 });
   if (neuron === 'lif' && (p.encoding ?? DEFAULT_CONFIG.encoding) === 'latency') d.initScale = 3;
   return d;
 }

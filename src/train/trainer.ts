@@ -15,7 +15,7 @@ import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, modelOf, type Checkpoint, type E
 import type { RunConfig } from '../io/run-config.js';
 import { populationNames, toIR } from '../io/to-ir.js';
 import { updatePrototypes } from '../plasticity/faust.js';
-import { overlayLabel } from '../plasticity/ff.js';
+import { overlayLabel, relabelFrames } from '../plasticity/ff.js';
 import { encodeBatch, forwardLif, forwardRate, initModel, layerSizes, lifConstantsOf, activityWeights, prototypeScores, unitRows, type LifLayerRecord, type Model } from '../plasticity/model.js';
 import { createOptimizer, optimizerStep, type OptimizerState } from '../plasticity/optimizer.js';
 import { applyRule, type BatchRecord } from '../plasticity/rules.js';
@@ -157,6 +157,25 @@ function placeState(run: RunState, ops: BatchedOps): Grad[] {
   return run.grads;
 }
 
+/**
+ * Spiking FF batch: rows 0..B0-1 (positives) are encoded; each negative row B0 + r gets the spike
+ * train of row r with the label spikes moved to its wrong label (relabelFrames).
+ */
+function encodeLabelVariants(c: RunConfig, x: Float32Array, B0: number, dim: number, y: Uint8Array, rng: Rng): Float32Array[] {
+  const pos = encodeBatch(c, x.subarray(0, B0 * dim), B0, dim, rng);
+  const frames = pos.map((f) => {
+    const g = new Float32Array(2 * B0 * dim);
+    g.set(f);
+    return g;
+  });
+  for (let r = 0; r < B0; r++) {
+    let neg = 0;
+    while (x[(B0 + r) * dim + neg] === 0) neg++;
+    relabelFrames(frames, dim, r, B0 + r, y[r], neg, c.classes);
+  }
+  return frames;
+}
+
 /** Trains one epoch and scores the test split; appends and returns its metrics. */
 export function runEpoch(run: RunState, train: Split, test: Split, ops: BatchedOps = cpuOps, onBatch?: (p: BatchProgress) => void): EpochMetrics {
   const steps = epochSteps(run, train, test, ops);
@@ -253,8 +272,11 @@ export function* epochSteps(
     }
     const rec: BatchRecord = { B, y, phase };
     if (c.neuron === 'rate') rec.rate = forwardRate(model, x, B, ops);
-    else if (!gpu) rec.lif = forwardLif(model, encodeBatch(c, x, B, dim, encRng), B, true, ops);
-    else rec.lif = (yield forwardLifAsync(model, encodeBatch(c, x, B, dim, encRng), B, gpu)) as LifLayerRecord[];
+    else {
+      const frames = ff ? encodeLabelVariants(c, x, B0, dim, y, encRng) : encodeBatch(c, x, B, dim, encRng);
+      if (!gpu) rec.lif = forwardLif(model, frames, B, true, ops);
+      else rec.lif = (yield forwardLifAsync(model, frames, B, gpu)) as LifLayerRecord[];
+    }
     const where = () => `epoch ${e + 1}, batch ${batches + 1} of ${nBatches} (step ${e * nBatches + batches + 1} of the run)`;
     const diverged = (what: string, l: number, v: number) =>
       new DivergenceError(`training diverged at ${where()}: ${what} of layer ${names[l + 1]} is ${v} (try a smaller --lr)`, { epoch: e + 1, batch: batches + 1, layer: names[l + 1] });

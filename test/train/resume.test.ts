@@ -28,7 +28,7 @@ function sameState(t: import('ava').ExecutionContext, a: RunState, b: RunState):
   t.deepEqual(a.history.map((m) => m.test_accuracy), b.history.map((m) => m.test_accuracy));
 }
 
-for (const over of [{ rule: 'faust', neuron: 'lif' }, { rule: 'ff', neuron: 'rate' }, { rule: 'stdp', neuron: 'lif', lr: 0.01 }] as Partial<RunConfig>[]) {
+for (const over of [{ rule: 'faust', neuron: 'lif' }, { rule: 'ff', neuron: 'rate' }, { rule: 'ff', neuron: 'lif' }, { rule: 'stdp', neuron: 'lif', lr: 0.01 }] as Partial<RunConfig>[]) {
   test(`${over.rule}/${over.neuron}: resume after epoch 1 equals 2 uninterrupted epochs; reruns are identical`, (t) => {
     const full = startRun(config(over));
     runEpoch(full, train, testSplit, cpuOps);

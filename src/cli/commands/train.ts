@@ -60,7 +60,7 @@ options:
   --resume                     continue from DIR/checkpoint.ffsnn (same result as an uninterrupted run)
   --hidden N,N,...             hidden layer sizes (default 500,500)
   --batch N                    mini-batch size (default 50)
-  --lr X                       learning rate (default 0.001; spiking BP 0.005, STDP 0.0001)
+  --lr X                       learning rate (default 0.001; spiking BP 0.005, spiking FF 0.003, STDP 0.0001)
   --optimizer adam|sgd         (default adam)
   --lr-schedule cosine|constant  cosine: from lr down to lr/20 at the last epoch (default cosine)
   --train-fraction F           use this share of the training set, stratified and fixed (default 1)
@@ -68,10 +68,12 @@ options:
   --encoding poisson|latency   spiking: input encoding (default poisson)
   --input-rate P               spiking, poisson: spike probability per step at intensity 1 (default 1)
   --activity spike-count|trace spiking: layer output (default spike-count)
-  --init-scale X               multiplies the initial weight bound sqrt(6 / fan-in) (default 1; spiking latency 3)
+  --init-scale X               multiplies the initial weight bound sqrt(6 / fan-in) (default 1; spiking latency
+                               and spiking FF 3)
   --temperature X              FAUST temperature (default 0.1)
   --positives prototype|batch  FAUST positives/negatives: class prototypes or batch samples
-  --ff-theta X                 FF goodness threshold (mean squared activity, default 1)
+  --ff-theta X                 FF goodness threshold (mean squared activity, default 1); spiking FF: the
+                               scale of the goodness gap G+ - G- in its pairwise loss (default 0.25)
   --backend auto|cpu|gpu|webasm|gpujs-cpu|wasm-simd|webgpu  batched-ops backend (default: FFSNN_BACKEND, else auto;
                                auto trains spiking layers on WebGPU only when a real adapter answers)
   --threads N                  wasm-simd: cut each batch of spiking training across N threads (default 1;

@@ -80,6 +80,8 @@ function listSplit(root: string, split: string, classes: string[]): { files: str
   classes.forEach((c, label) => {
     const names = readdirSync(join(dir, c)).filter((n) => IMAGE_EXT.has(extname(n).toLowerCase())).sort();
     for (const n of names) {
+      // a folder named like an image would fail in the read with EISDIR (found by fuzzing)
+      if (!statSync(join(dir, c, n)).isFile()) throw new ConfigError(`dataset folder ${join(dir, c, n)} is named like an image but is not a file`);
       files.push(join(dir, c, n));
       labels.push(label);
     }

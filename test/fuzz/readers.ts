@@ -139,6 +139,11 @@ function usableDataset(d: Dataset): void {
 
 // ---- sweep specs
 const sweepSpecs = ['bench/paper-table-quick.json', 'bench/paper-table.json'].map((f) => JSON.parse(readFileSync(f, 'utf8')));
+/** Grids of any number of flags and values: a small file can name very many cells. */
+const genSweep = fc.oneof(
+  jsonEdit(sweepSpecs),
+  fc.dictionary(fc.constantFrom('seed', 'rule', 'lr', 'hidden', 'epochs', 'a', 'b', 'c', 'd', 'e', 'f', 'g'), fc.array(fc.oneof(fc.nat(20), fc.constantFrom('x', true, 0.5)), { maxLength: 12 }), { maxKeys: 12 }).map((grid) => Buffer.from(JSON.stringify({ grid }))),
+);
 const readSweep = (file: string) => expandCells(readSpec(file));
 
 // ---- input rasters (.npy and JSON; read for a 4-neuron input)
@@ -182,7 +187,7 @@ export const READERS: FuzzReader[] = [
   { name: 'bundle (re-sealed)', fileName: 'net.bundle', seeds: () => [bundlePayload()], finish: (b) => seal(BUNDLE_MAGIC, b), read: readBundle },
   { name: 'nir (hdf5)', fileName: 'graph.nir', seeds: () => nirFixtures.map((f) => readFileSync(f)), read: (f) => importNir(f), valid: (r: ImportResult) => checkNetwork(r.net) },
   { name: 'image folder (png/jpeg)', fileName: 'image', seeds: () => [png(3), png(4), png(3, 16), jpg()], generate: genTree, read: readImageTree, valid: usableDataset },
-  { name: 'sweep spec', fileName: 'sweep.json', seeds: () => sweepSpecs.map((s) => Buffer.from(JSON.stringify(s, null, 2))), generate: jsonEdit(sweepSpecs), read: readSweep },
+  { name: 'sweep spec', fileName: 'sweep.json', seeds: () => sweepSpecs.map((s) => Buffer.from(JSON.stringify(s, null, 2))), generate: genSweep, read: readSweep },
   { name: 'input raster (npy/json)', fileName: 'raster.json', seeds: () => [npyBytes(frames(5)), npyBytes(frames(3), 'neuron-major'), ...rasterJson.map((r) => Buffer.from(JSON.stringify(r)))], generate: genRaster, read: (f) => readRaster(f, RASTER_WIDTH), valid: usableRaster },
   { name: 'lava golden file', fileName: 'golden.json', seeds: () => goldenCases.map((g) => Buffer.from(JSON.stringify(g))), generate: jsonEdit(goldenCases), read: readGolden },
   { name: 'lava netx (hdf5)', fileName: 'net.net', seeds: () => [readFileSync('test/fuzz/seeds/netx-4-3-2.net')], read: readNetx },

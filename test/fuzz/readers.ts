@@ -186,10 +186,10 @@ export const READERS: FuzzReader[] = [
   { name: 'bundle', fileName: 'net.bundle', seeds: () => [encodeBundle(smallLifNet(1))], read: readBundle },
   { name: 'bundle (re-sealed)', fileName: 'net.bundle', seeds: () => [bundlePayload()], finish: (b) => seal(BUNDLE_MAGIC, b), read: readBundle },
   { name: 'nir (hdf5)', fileName: 'graph.nir', seeds: () => nirFixtures.map((f) => readFileSync(f)), read: (f) => importNir(f), valid: (r: ImportResult) => checkNetwork(r.net) },
-  { name: 'image folder (png/jpeg)', fileName: 'image', seeds: () => [png(3), png(4), png(3, 16), jpg()], generate: genTree, read: readImageTree, valid: usableDataset },
+  { name: 'image folder (png/jpeg)', fileName: 'image', quickRuns: 50, seeds: () => [png(3), png(4), png(3, 16), jpg()], generate: genTree, read: readImageTree, valid: usableDataset },
   { name: 'sweep spec', fileName: 'sweep.json', seeds: () => sweepSpecs.map((s) => Buffer.from(JSON.stringify(s, null, 2))), generate: genSweep, read: readSweep },
   { name: 'input raster (npy/json)', fileName: 'raster.json', seeds: () => [npyBytes(frames(5)), npyBytes(frames(3), 'neuron-major'), ...rasterJson.map((r) => Buffer.from(JSON.stringify(r)))], generate: genRaster, read: (f) => readRaster(f, RASTER_WIDTH), valid: usableRaster },
   { name: 'lava golden file', fileName: 'golden.json', seeds: () => goldenCases.map((g) => Buffer.from(JSON.stringify(g))), generate: jsonEdit(goldenCases), read: readGolden },
-  { name: 'lava netx (hdf5)', fileName: 'net.net', seeds: () => [readFileSync('test/fuzz/seeds/netx-4-3-2.net')], read: readNetx },
+  { name: 'lava netx (hdf5)', fileName: 'net.net', quickRuns: 50, seeds: () => [readFileSync('test/fuzz/seeds/netx-4-3-2.net')], read: readNetx },
   { name: 'hardware profile', fileName: 'profile.json', seeds: () => profiles.map((p) => Buffer.from(JSON.stringify(p, null, 2))), generate: jsonEdit(profiles), read: readProfileFile },
 ];

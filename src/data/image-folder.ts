@@ -35,8 +35,30 @@ interface Decoded {
   max: number;
 }
 
+/** Deflate expands at most about 1032:1, so a PNG's pixel data can be no larger than this many times its file. */
+const PNG_MAX_EXPANSION = 1032;
+/** Samples per pixel of each PNG colour type (grey, RGB, palette, grey+alpha, RGBA). */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Refuses a PNG whose header claims more pixel data than its compressed data can hold, before the
+ * decoder allocates it (a 131-byte file claiming 4 x 2,359,299 16-bit RGB pixels made fast-png
+ * allocate 57 MB; found by fuzzing).
+ */
+function checkPngSize(file: string, bytes: Uint8Array): void {
+  if (bytes.length < 26) return; // too short for a header: the decoder refuses it
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const bits = bytes[24] * (PNG_CHANNELS[bytes[25]] ?? 4);
+  const raw = height * (1 + Math.ceil((width * bits) / 8));
+  if (raw > PNG_MAX_EXPANSION * bytes.length)
+    throw new FileFormatError(file, `PNG header claims ${width}x${height} pixels (${raw} bytes of pixel data), more than its ${bytes.length} bytes can hold`);
+}
+
 /** Decodes one PNG or JPEG file; any decoder fault becomes a FileFormatError naming the file. */
 function decodeImage(file: string, bytes: Uint8Array): Decoded {
+  if (extname(file).toLowerCase() === '.png') checkPngSize(file, bytes);
   try {
     if (extname(file).toLowerCase() === '.png') {
       const png = decodePng(bytes);
@@ -80,6 +102,8 @@ function listSplit(root: string, split: string, classes: string[]): { files: str
   classes.forEach((c, label) => {
     const names = readdirSync(join(dir, c)).filter((n) => IMAGE_EXT.has(extname(n).toLowerCase())).sort();
     for (const n of names) {
+      // a folder named like an image would fail in the read with EISDIR (found by fuzzing)
+      if (!statSync(join(dir, c, n)).isFile()) throw new ConfigError(`dataset folder ${join(dir, c, n)} is named like an image but is not a file`);
       files.push(join(dir, c, n));
       labels.push(label);
     }

@@ -73,7 +73,8 @@ function parseJsonRaster(text: string, file: string): Matrix {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new FileFormatError(file, `unreadable JSON (${(err as Error).message})`);
+    // V8 quotes the input in the message, newlines included (found by fuzzing): keep it one line
+    throw new FileFormatError(file, `unreadable JSON (${(err as Error).message.replace(/\s+/g, ' ')})`);
   }
   const arr = Array.isArray(doc) ? doc : (doc as { raster?: unknown })?.raster;
   if (!Array.isArray(arr) || !arr.length || !arr.every((r) => Array.isArray(r)))

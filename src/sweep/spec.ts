@@ -41,6 +41,9 @@ export interface Cell {
   argv: string[];
 }
 
+/** Most cells a spec may name: a few hundred bytes of grid can name 10^7 runs, which would hang the expansion (found by fuzzing). */
+export const MAX_CELLS = 10_000;
+
 /** Flags a sweep sets itself. */
 const RESERVED = new Set(['out', 'resume', 'json', 'help']);
 
@@ -80,6 +83,8 @@ export function readSpec(file: string): SweepSpec {
     if (k in flags) throw new FileFormatError(file, `grid.${k} is also in "flags" (a flag is either fixed or varied)`);
     grid[k] = vs.map((v, i) => checkFlags(file, `grid.${k}[${i}]`, { [k]: v })[k]);
   }
+  const cells = Object.values(grid).reduce((n, vs) => n * vs.length, 1);
+  if (cells > MAX_CELLS) throw new FileFormatError(file, `"grid" names ${cells} cells (${Object.values(grid).map((vs) => vs.length).join(' x ')}); at most ${MAX_CELLS}`);
   const where: SweepSpec['where'] = [];
   if (o.where !== undefined) {
     if (!Array.isArray(o.where)) throw new FileFormatError(file, '"where" must be a list of {"if": {...}, "flags": {...}}');

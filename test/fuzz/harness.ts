@@ -27,6 +27,8 @@ export interface FuzzReader {
   name: string;
   /** Name of the temporary file the input is written to (the extension matters to some readers, e.g. `.gz`). */
   fileName: string;
+  /** Cases in the quick run of `npm test` when fewer than the default (a reader slow per case). */
+  quickRuns?: number;
   /** Valid files to mutate. */
   seeds: () => Uint8Array[];
   /** Structured inputs beyond random bytes (e.g. headers with random counts). */

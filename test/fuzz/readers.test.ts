@@ -7,12 +7,13 @@ import test from 'ava';
 import { fuzzReader } from './harness.js';
 import { READERS } from './readers.js';
 
-const QUICK_RUNS = Number(process.env.FFSNN_FUZZ_RUNS ?? 200);
+const QUICK_RUNS = process.env.FFSNN_FUZZ_RUNS ? Number(process.env.FFSNN_FUZZ_RUNS) : undefined;
 
 for (const r of READERS) {
-  test(`fuzz ${r.name}: ${QUICK_RUNS} mutated and generated inputs give a valid object or a typed error, in bounded time and memory`, async (t) => {
-    const c = await fuzzReader(r, QUICK_RUNS, 13);
-    t.is(c.cases, QUICK_RUNS);
+  const runs = QUICK_RUNS ?? r.quickRuns ?? 200;
+  test(`fuzz ${r.name}: ${runs} mutated and generated inputs give a valid object or a typed error, in bounded time and memory`, async (t) => {
+    const c = await fuzzReader(r, runs, 13);
+    t.is(c.cases, runs);
     t.log(`${r.name}: ${c.accepted} accepted, ${c.refused} refused ${JSON.stringify(c.byError)}, slowest ${c.maxMs.toFixed(1)} ms`);
   });
 }

@@ -10,6 +10,7 @@
  * Every field the replay reads is checked first; a malformed file gives one FileFormatError naming
  * the case and the field.
  */
+import { readFileSync } from 'node:fs';
 import { FileFormatError } from '../../errors.js';
 import { LoihiDense, LoihiLif, type SignMode } from './dense-lif.js';
 import { LearningDense, type LearningRandomSource, type TraceRandoms } from './learning/engine.js';
@@ -117,6 +118,15 @@ class Fields {
     };
     check(v, 0, '');
     return v as unknown[];
+  }
+}
+
+/** Parses a golden file's JSON (any parse error is one FileFormatError line). */
+export function readGoldenFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new FileFormatError(file, `not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')})`);
   }
 }
 

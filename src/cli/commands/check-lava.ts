@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseOptions } from '../args.js';
-import { ConfigError, FileFormatError } from '../../errors.js';
-import { checkLava, type Difference } from '../../chips/loihi/check-lava.js';
+import { ConfigError } from '../../errors.js';
+import { checkLava, readGoldenFile, type Difference } from '../../chips/loihi/check-lava.js';
 
 export const summary = 'replay golden traces recorded from Lava and compare them bit for bit';
 export const help = `usage: ffsnn check-lava FILE.json [--json] [--random log|seed]
@@ -27,13 +27,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new ConfigError('check-lava: expected exactly one FILE.json');
   const file = positionals[0];
   if (!existsSync(file)) throw new ConfigError(`check-lava: ${file}: no such file`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new FileFormatError(file, `not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')})`);
-  }
-  const report = checkLava(json, file, { random: values.random as 'log' | 'seed' | undefined });
+  const report = checkLava(readGoldenFile(file), file, { random: values.random as 'log' | 'seed' | undefined });
   if (values.json) {
     console.log(JSON.stringify({ cases: report.cases, equal: report.equal, total: report.total }, null, 2));
   } else {

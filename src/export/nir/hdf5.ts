@@ -156,13 +156,16 @@ export async function readNirFile(file: string): Promise<NirFile> {
     if (err instanceof FileFormatError) throw err;
     throw new FileFormatError(file, `damaged HDF5 content (${hdf5Message(err)})`);
   } finally {
-    // closing a damaged file can make the HDF5 library abort (found by fuzzing): still a damaged file
-    try {
-      f.close();
-    } catch (err) {
-      // eslint-disable-next-line no-unsafe-finally
-      throw new FileFormatError(file, `damaged HDF5 content (the HDF5 library failed while closing it: ${hdf5Message(err)})`);
-    }
+    closeRead(f, file);
+  }
+}
+
+/** Closes a file opened for reading; closing a damaged file can make the HDF5 library abort (found by fuzzing NIR): still a damaged file. */
+function closeRead(f: { close(): unknown }, file: string): void {
+  try {
+    f.close();
+  } catch (err) {
+    throw new FileFormatError(file, `damaged HDF5 content (the HDF5 library failed while closing it: ${hdf5Message(err)})`);
   }
 }
 
@@ -195,7 +198,7 @@ export async function readHdf5Tree(file: string): Promise<H5Tree> {
   } catch (err) {
     throw new FileFormatError(file, `damaged HDF5 content (${hdf5Message(err)})`);
   } finally {
-    f.close();
+    closeRead(f, file);
   }
 }
 
@@ -210,8 +213,10 @@ export async function hdf5RootKeys(file: string): Promise<string[]> {
   }
   try {
     return (f as unknown as H5Group).keys();
+  } catch (err) {
+    throw new FileFormatError(file, `damaged HDF5 content (${hdf5Message(err)})`);
   } finally {
-    f.close();
+    closeRead(f, file);
   }
 }
 

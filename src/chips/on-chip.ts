@@ -73,10 +73,8 @@ export interface SpinnakerOnChipSettings {
   tagFracBits: number;
   /** Surrogate psi_j = 1 / (1 + beta |v - vth|)^2 in s4.11, read from a table indexed by |v - vth| >> lutShift (s16.15). */
   psi: { beta: number; lutShift: number; lutSize: number };
-  /** Largest magnitude of the quantised third factor, in units of 2^rateExp (s16.15 LSBs when rateExp is 0). */
+  /** Largest magnitude of the third factor m_j in s16.15 LSBs (the learning rate: w moves by at most this x tag). */
   thirdFactorMax: number;
-  /** m_j in s16.15 = -q * 2^rateExp, q the rounded, scaled FAUST gradient (|q| <= thirdFactorMax). */
-  rateExp: number;
   /** Running mean of the per-sample largest |dL/dh|, by which the core scales m. */
   scaleMomentum: number;
   /** The rule in words (what the ARM core computes per step and per sample). */

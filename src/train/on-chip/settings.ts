@@ -31,8 +31,8 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
   if (chip === 'spinnaker' || chip === 'spinnaker2') return spinnakerSettings(c, chip, rule, bitsFlag, roundingFlag);
   const weightBits = bitsFlag ?? 8;
   const rounding = (roundingFlag ?? 'stochastic') as Rounding;
-  if (!(WEIGHT_BITS as readonly number[]).includes(weightBits)) throw new ConfigError(`--weight-bits ${weightBits} is not supported on ${chip} (expected 8, 6 or 4)`);
-  if (rounding !== 'stochastic' && rounding !== 'nearest') throw new ConfigError(`--rounding ${JSON.stringify(rounding)} is invalid on ${chip} (expected stochastic or nearest)`);
+  if (!(WEIGHT_BITS as readonly number[]).includes(weightBits)) throw new ConfigError(`--weight-bits ${weightBits} is not supported (expected 8, 6 or 4)`);
+  if (rounding !== 'stochastic' && rounding !== 'nearest') throw new ConfigError(`--rounding ${JSON.stringify(rounding)} is invalid (expected stochastic or nearest)`);
   const k = lifConstantsOf(c);
   const unit = DEFAULT_WEIGHT_UNIT;
   const du = Math.round(4096 * (1 - k.aExc)) - 1;

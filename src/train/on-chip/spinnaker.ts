@@ -335,7 +335,8 @@ export function spinnakerCostsPerSample(counts: SpinnakerCounts[], s: SpinnakerO
     apply = add(apply, w.apply);
     const per = (x: number) => x / Math.max(1, c.samples);
     const tagPerUpdate = c.tagUpdates > 0 ? w.tag.cycles / c.tagUpdates : 0;
-    // the busiest step of a sample on one core: forward work of the step and its tag loop
+    // the busiest step of a sample on one core: the forward work at its mean per step, plus the tag
+    // loop of the step with the most live rows
     const fwdStep = (per(c.synapticOps) * FORWARD_CYCLES.synapticEvent + per(c.neuronUpdates) * FORWARD_CYCLES.neuronUpdate) / Math.max(1, T) / cores;
     const peakStep = fwdStep + (per(c.peakStepTagUpdates) * tagPerUpdate) / cores;
     const applyPerCore = per(w.apply.cycles) / cores;

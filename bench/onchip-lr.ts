@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadDataset } from '../src/data/index.js';
 import { resolveConfig } from '../src/train/config.js';
 import { onChipSettings, ruleStrings } from '../src/train/on-chip/settings.js';
+import { isSpinnaker } from '../src/chips/on-chip.js';
 import { startRun, trainingSplit } from '../src/train/trainer.js';
 import { runOnChipEpoch } from '../src/train/on-chip/epoch.js';
 
@@ -15,10 +16,12 @@ const { values: o } = parseArgs({ options: { exps: { type: 'string', default: '-
 const data = loadDataset('mnist-embedded', true);
 for (const e of o.exps!.split(',').map(Number)) {
   const c = resolveConfig({ sizes: [784, 500, 500], classes: 10, steps: 16, trainFraction: Number(o.fraction), epochs: Number(o.epochs) });
-  c.onChip = onChipSettings(c, 'loihi2', 'faust', Number(o.bits), 'stochastic');
-  c.onChip.learning.exp = e;
-  c.onChip.eligibility.exp = Number(o.elig);
-  c.onChip.rules = ruleStrings(c.onChip.eligibility, c.onChip.learning);
+  const s = onChipSettings(c, 'loihi2', 'faust', Number(o.bits), 'stochastic');
+  if (isSpinnaker(s)) throw new Error('loihi2 expected');
+  c.onChip = s;
+  s.learning.exp = e;
+  s.eligibility.exp = Number(o.elig);
+  s.rules = ruleStrings(s.eligibility, s.learning);
   const run = startRun(c);
   const train = trainingSplit(c, data);
   const accs: string[] = [];

@@ -6,6 +6,8 @@
  */
 import type { LoihiCompartment } from './loihi/on-chip/dense-lif-batched.js';
 import type { Rounding } from './loihi/on-chip/kernels.js';
+import type { IfCurrExpParams } from './spinnaker/if-curr-exp.js';
+import type { WeightRounding } from './spinnaker/three-factor.js';
 
 /** Chips `ffsnn train --on-chip` accepts, and the ones refused with their reason. */
 export const ON_CHIP_CHIPS = ['loihi2', 'loihi', 'spinnaker', 'spinnaker2'] as const;
@@ -16,8 +18,13 @@ export const NO_ON_CHIP_LEARNING: Record<string, string> = {
 
 export type OnChipRule = 'faust' | 'ff' | 'stdp';
 
-export interface OnChipSettings {
-  chip: OnChipChip;
+/** Settings of a run trained on one chip or the other (told apart by `chip`). */
+export type OnChipSettings = LoihiOnChipSettings | SpinnakerOnChipSettings;
+
+export const isSpinnaker = (s: OnChipSettings): s is SpinnakerOnChipSettings => s.chip === 'spinnaker' || s.chip === 'spinnaker2';
+
+export interface LoihiOnChipSettings {
+  chip: 'loihi2' | 'loihi';
   rule: OnChipRule;
   /** Magnitude bits of a learned weight (plus sign): 8 = Lava's learned resolution; 6, 4 coarser grids. */
   weightBits: number;
@@ -40,6 +47,38 @@ export interface OnChipSettings {
   /** The rules as Lava rule strings (what a LearningDense would be given). */
   rules: { dw: string; dt: string; dd?: string };
   /** Every way this emulation departs from the chip (also written to config.json). */
+  approximations: string[];
+}
+
+/**
+ * SpiNNaker (1 or 2): the forward pass in sPyNNaker's IF_curr_exp (s16.15), FAUST as a three-factor
+ * rule run by the ARM cores (src/chips/spinnaker/three-factor.ts).
+ */
+export interface SpinnakerOnChipSettings {
+  chip: 'spinnaker' | 'spinnaker2';
+  rule: OnChipRule;
+  /** Bits of a learned weight: 16 (sPyNNaker's synaptic word). */
+  weightBits: number;
+  /** How the ARM core rounds an updated weight (and the third factor) back to its integer format. */
+  rounding: WeightRounding;
+  /** The IF_curr_exp cell of every hidden layer (reproduces the float LIF's per-step dynamics). */
+  cell: IfCurrExpParams;
+  /** Left shift from the signed 16-bit weight to its s16.15 current (sPyNNaker's ring-buffer shift). */
+  weightShift: number;
+  /** Float weight one integer weight unit stands for: 2^(shift - 15). */
+  weightUnit: number;
+  /** Time constant (ms) of the s4.11 pre traces. */
+  traceTau: number;
+  /** Fractional bits of the int16 tags. */
+  tagFracBits: number;
+  /** Surrogate psi_j = 1 / (1 + beta |v - vth|)^2 in s4.11, read from a table indexed by |v - vth| >> lutShift (s16.15). */
+  psi: { beta: number; lutShift: number; lutSize: number };
+  /** Largest magnitude of the third factor m_j in s16.15 LSBs (the learning rate: w moves by at most this x tag). */
+  thirdFactorMax: number;
+  /** Running mean of the per-sample largest |dL/dh|, by which the core scales m. */
+  scaleMomentum: number;
+  /** The rule in words (what the ARM core computes per step and per sample). */
+  rules: { dw: string; dt: string };
   approximations: string[];
 }
 

@@ -27,7 +27,8 @@ import { Rng } from '../sim/rng.js';
 import { totalmem } from 'node:os';
 import { ConfigError, DivergenceError, MemoryLimitError, SnnError } from '../errors.js';
 import { lrAt } from './config.js';
-import type { OnChipState } from '../chips/on-chip.js';
+import { isSpinnaker, type OnChipState } from '../chips/on-chip.js';
+import { initSpinnakerState } from './on-chip/spinnaker.js';
 import { initOnChipState } from './on-chip/loihi.js';
 
 export interface RunState {
@@ -86,7 +87,8 @@ export function startRun(config: RunConfig, budget = defaultMemoryBudget()): Run
   const optimizer = createOptimizer(config.optimizer, config.lr, [...model.state.W, ...model.state.b]);
   const run: RunState = { config, model, optimizer, epoch: 0, history: [], rng, recorder: new ReadRecorder() };
   if (config.onChip) {
-    run.onChip = initOnChipState(config, config.onChip, rng.fork('init'));
+    const s = config.onChip;
+    run.onChip = isSpinnaker(s) ? initSpinnakerState(config, s, rng.fork('init')) : initOnChipState(config, s, rng.fork('init'));
     syncFloatWeights(run);
   }
   return run;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { readCheckpoint } from '../../src/io/checkpoint.js';
+import type { LoihiOnChipSettings } from '../../src/chips/on-chip.js';
 import { syntheticIdxDir } from './synthetic.js';
 
 const data = syntheticIdxDir(200, 60);
@@ -94,7 +95,7 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
       let diff = 0;
       for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) if (w[j * nIn + i] !== learned[i * nOut + j]) diff++;
       t.is(diff, 0, `layer ${l}: every weight written as learned`);
-      t.is((f.get(`layer/${l + 1}/neuron/vThMant`) as unknown as { value: bigint }).value, BigInt(a.config.onChip!.compartment.vth));
+      t.is((f.get(`layer/${l + 1}/neuron/vThMant`) as unknown as { value: bigint }).value, BigInt((a.config.onChip as LoihiOnChipSettings).compartment.vth));
     }
   } finally {
     f.close();

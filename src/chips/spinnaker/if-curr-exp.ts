@@ -125,18 +125,24 @@ export class IfCurrExpFixed {
     this.isynI = new Int32Array(n);
     this.timer = new Int32Array(n);
   }
-  /** One step; `inE`/`inI` are ring-buffer inputs already in s16.15 (weight << shift). */
-  step(inE: ArrayLike<number>, inI: ArrayLike<number>): Uint8Array {
+  /**
+   * One step; `inE`/`inI` are ring-buffer inputs already in s16.15 (weight << shift). `vBefore`, if
+   * given, receives each membrane after its update and before a reset (what a surrogate reads).
+   */
+  step(inE: ArrayLike<number>, inI: ArrayLike<number>, vBefore?: Int32Array): Uint8Array {
     const k = this.k;
     const s = new Uint8Array(this.n);
     for (let j = 0; j < this.n; j++) {
       this.isynE[j] = clipSigned(this.isynE[j] + decayS1615(inE[j], k.initE), 32);
       this.isynI[j] = clipSigned(this.isynI[j] + decayS1615(inI[j], k.initI), 32);
-      if (this.timer[j] > 0) this.timer[j]--;
-      else {
+      if (this.timer[j] > 0) {
+        this.timer[j]--;
+        if (vBefore) vBefore[j] = this.v[j];
+      } else {
         const input = clipSigned(this.isynE[j] - this.isynI[j] + k.iOff, 32);
         const alpha = clipSigned(mulS1615(input, k.R) + k.vRest, 32);
         this.v[j] = clipSigned(alpha - mulS1615(k.expTC, clipSigned(alpha - this.v[j], 32)), 32);
+        if (vBefore) vBefore[j] = this.v[j];
         if (this.v[j] >= k.vTh) {
           s[j] = 1;
           this.v[j] = k.vReset;

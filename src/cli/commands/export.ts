@@ -9,6 +9,7 @@ import { Rng } from '../../sim/rng.js';
 import { loadNetwork } from '../load-network.js';
 import { readCheckpoint } from '../../io/checkpoint.js';
 import { onChipQuantized } from '../../chips/loihi/on-chip/quantized.js';
+import { isSpinnaker } from '../../chips/on-chip.js';
 
 export const summary = 'export a checkpoint to NIR, Lava netx, PyNN or a bundle, with a JSON manifest';
 export const help = `usage: ffsnn export CHECKPOINT --target nir|lava|pynn|bundle --out FILE [--profile NAME|FILE] [--readouts] [--json]
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   const { net, kind, source } = await loadNetwork(positionals[0]);
   // a checkpoint trained on the chip carries its learned integers: exported as they are
   const ck = kind === 'checkpoint' ? readCheckpoint(positionals[0]) : undefined;
-  const onChip = ck?.config.onChip && ck.onChip && profile?.family === 'loihi' ? onChipQuantized(net, ck.config.onChip, ck.onChip, profile.name) : undefined;
+  const onChip = ck?.config.onChip && !isSpinnaker(ck.config.onChip) && ck.onChip && profile?.family === 'loihi' ? onChipQuantized(net, ck.config.onChip, ck.onChip, profile.name) : undefined;
   let input: Float64Array[] | undefined;
   let inputFrom = '';
   if (target === 'pynn') {

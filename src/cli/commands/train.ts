@@ -18,14 +18,31 @@ import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
 import { loadProfile } from '../../chips/profile.js';
 import type { OnChipRule, OnChipSettings } from '../../chips/on-chip.js';
-import type { Rounding } from '../../chips/loihi/on-chip/kernels.js';
 import { onChipChip, onChipSettings } from '../../train/on-chip/settings.js';
-import { costsPerSample, runOnChipEpoch, type OnChipEpochMetrics } from '../../train/on-chip/epoch.js';
+import { onChipCosts, runOnChipEpoch, type OnChipEpochMetrics } from '../../train/on-chip/epoch.js';
+import { isSpinnaker } from '../../chips/on-chip.js';
+import type { spinnakerCostsPerSample } from '../../train/on-chip/spinnaker.js';
+import type { costsPerSample } from '../../train/on-chip/epoch.js';
 
 function printOnChip(r: NonNullable<ReturnType<typeof metricsOf>['on_chip']>): void {
-  const p = r.per_learning_sample;
   const f = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
   console.log(`on-chip ${r.chip}, rule ${r.rule}, ${r.weight_bits}-bit weights, ${r.rounding} rounding; dt = ${r.rules.dt}; dw = ${r.rules.dw}`);
+  if (r.chip === 'spinnaker' || r.chip === 'spinnaker2') {
+    const p = r.per_learning_sample as ReturnType<typeof spinnakerCostsPerSample>;
+    const q = p.per_sample;
+    console.log(`per learning sample: synaptic ops ${f(q.synaptic_ops)}, trace updates ${f(q.trace_updates)}, tag updates ${f(q.tag_updates)}, weight updates ${f(q.weight_updates)}, m_j packets ${f(q.third_factor_packets)}`);
+    console.log(`ARM per learning sample: ${f(p.arm.total_instructions)} instructions, ${f(p.arm.total_cycles)} cycles (tags ${f(p.arm.tag.cycles)}, apply ${f(p.arm.apply.cycles)}, m_j on the third-factor core ${f(p.arm.third_factor.cycles)} cycles / ${f(p.arm.third_factor.instructions)} instructions)`);
+    const rt = p.real_time;
+    for (const l of rt.layers) {
+      const tick = rt.cycles_per_tick === null ? 'no clock in the profile: not judged' : `${l.keeps_1ms_tick ? 'keeps' : 'misses'} the 1 ms tick (${f(rt.cycles_per_tick)} cycles); apply ${l.apply_ticks} tick(s), m_j ${l.third_factor_ticks} tick(s) between samples`;
+      console.log(`layer ${l.layer} (${l.cores} cores): busiest step ${f(l.busiest_step_cycles_per_core)} cycles per core: ${tick}`);
+    }
+    const conf = [...new Set(p.energy.terms.filter((t) => t.pj_each !== null && t.count > 0).map((t) => t.confidence))].join('/');
+    console.log(`energy per learning sample ~${p.energy.total_uj.toFixed(2)} uJ (profile figures, confidence ${conf}; left out: ${p.energy.left_out.join(', ') || 'nothing'}); per inference ~${r.per_inference.energy.total_uj.toFixed(2)} uJ`);
+    console.log(`approximations: see config.json (onChip.approximations, ${r.approximations.length} items)`);
+    return;
+  }
+  const p = r.per_learning_sample as ReturnType<typeof costsPerSample>;
   console.log(`per learning sample: synaptic ops ${f(p.per_sample.synaptic_ops)}, trace updates ${f(p.per_sample.trace_updates)}, synapse updates ${f(p.per_sample.synapse_updates)} (weights changed ${f(p.per_sample.weight_changes)}), third-factor messages ${f(p.per_sample.third_factor_messages)}, embedded-processor ops ${f(p.per_sample.embedded_ops)}`);
   const conf = [...new Set(p.energy.terms.filter((t) => t.pj_each !== null && t.count > 0).map((t) => t.confidence))].join('/');
   console.log(`energy per learning sample ~${p.energy.total_uj.toFixed(2)} uJ (profile figures, confidence ${conf}; left out: ${p.energy.left_out.join(', ') || 'nothing'}); per inference ~${r.per_inference.energy.total_uj.toFixed(2)} uJ`);
@@ -83,10 +100,17 @@ options:
                                fixed-point Dense + CUBA LIF). Rule FAUST as a three-factor rule (tag x
                                third factor from the embedded x86 cores); 16 steps per sample,
                                3 epochs unless --epochs.
+                               spinnaker | spinnaker2: the forward pass in sPyNNaker's IF_curr_exp
+                               (s16.15), FAUST run in software by the ARM cores (int16 tags, 16-bit
+                               weights, m_j from one ARM core per layer).
                                Reports accuracy and, per learning sample, synaptic ops, trace updates,
-                               third-factor messages, embedded-processor ops and energy (profile figures)
-  --weight-bits 8|6|4          on-chip: magnitude bits of learned weights (default 8)
-  --rounding stochastic|nearest  on-chip: rounding of synaptic variables (default stochastic; nearest is a what-if)
+                               third-factor messages, embedded-processor ops (SpiNNaker: ARM
+                               instructions and cycles, real time) and energy (profile figures)
+  --weight-bits N              on-chip: bits of learned weights: Loihi 8|6|4 magnitude bits (default 8),
+                               SpiNNaker 16 (the only one)
+  --rounding MODE              on-chip: rounding of synaptic variables: Loihi stochastic|nearest
+                               (default stochastic; nearest is a what-if), SpiNNaker
+                               stochastic|nearest|floor (default stochastic; floor is sPyNNaker's shift)
   --json                       print the final metrics as JSON instead of progress lines`;
 
 const OPTIONS = {
@@ -148,7 +172,7 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 export function metricsOf(run: RunState, data: Dataset, trainSamples: number, backend: Record<string, string>) {
   const last = run.history[run.history.length - 1];
   const s = run.config.onChip;
-  const onChip = s && last ? onChipReport(s, last as OnChipEpochMetrics) : undefined;
+  const onChip = s && last ? onChipReport(s, last as OnChipEpochMetrics, run.config.sizes) : undefined;
   return {
     rule: run.config.rule,
     neuron: run.config.neuron,
@@ -166,7 +190,7 @@ export function metricsOf(run: RunState, data: Dataset, trainSamples: number, ba
   };
 }
 
-function onChipReport(s: OnChipSettings, last: OnChipEpochMetrics) {
+function onChipReport(s: OnChipSettings, last: OnChipEpochMetrics, sizes: number[]) {
   const profile = loadProfile(s.chip);
   return {
     chip: s.chip,
@@ -174,9 +198,11 @@ function onChipReport(s: OnChipSettings, last: OnChipEpochMetrics) {
     weight_bits: s.weightBits,
     rounding: s.rounding,
     rules: s.rules,
-    third_factor: 'computed by the embedded x86 (Lakemont) cores; graded messages into y2 (64 - m) and y3 (32)',
-    per_learning_sample: costsPerSample(last.learning_counts, profile),
-    per_inference: costsPerSample(last.inference_counts, profile),
+    third_factor: isSpinnaker(s)
+      ? 'computed per sample by one ARM core per layer from the layer\'s spike counts (SpiNNaker has no separate processor), sent as one payload packet per post neuron to the cores holding the neurons'
+      : 'computed by the embedded x86 (Lakemont) cores; graded messages into y2 (64 - m) and y3 (32)',
+    per_learning_sample: onChipCosts(last.learning_counts, s, sizes, profile),
+    per_inference: onChipCosts(last.inference_counts, s, sizes, profile),
     approximations: s.approximations,
   };
 }
@@ -283,12 +309,12 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
     partial.classes = data.classes;
     const config = resolveConfig(partial);
     if (chip !== undefined) {
-      const bits = numberOption('weight-bits', o['weight-bits'], { integer: true, min: 1 }) ?? 8;
-      config.onChip = onChipSettings(config, chip, config.rule as OnChipRule, bits, (o.rounding ?? 'stochastic') as Rounding);
+      const bits = numberOption('weight-bits', o['weight-bits'], { integer: true, min: 1 });
+      config.onChip = onChipSettings(config, chip, config.rule as OnChipRule, bits, o.rounding);
     }
     if (o.out === undefined) {
       // default directory: the first of runs/<rule>-<neuron>-s<seed>, ...-2, ... not holding a run
-      const base = join('runs', config.onChip ? `${config.rule}-${config.onChip.chip}-w${config.onChip.weightBits}${config.onChip.rounding === 'nearest' ? '-nearest' : ''}-s${config.seed}` : `${config.rule}-${config.neuron}-s${config.seed}`);
+      const base = join('runs', config.onChip ? `${config.rule}-${config.onChip.chip}-w${config.onChip.weightBits}${config.onChip.rounding === 'stochastic' ? '' : `-${config.onChip.rounding}`}-s${config.seed}` : `${config.rule}-${config.neuron}-s${config.seed}`);
       out = base;
       for (let k = 2; existsSync(join(out, 'checkpoint.ffsnn')); k++) out = `${base}-${k}`;
     } else out = o.out;

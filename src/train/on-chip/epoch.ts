@@ -15,27 +15,76 @@ import { ConfigError } from '../../errors.js';
 import { lrAt } from '../config.js';
 import { syncFloatWeights, type BatchProgress, type RunState } from '../trainer.js';
 import { emptyCounts, faustScores, inferBatch, learnBatch, learnBuffers, type OnChipCounts } from './loihi.js';
+import { emptySpinnakerCounts, inferSpinnakerBatch, learnSpinnakerBatch, spinnakerBuffers, spinnakerCostsPerSample, type SpinnakerCounts } from './spinnaker.js';
 import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
+import { isSpinnaker, type OnChipSettings } from '../../chips/on-chip.js';
+import type { ModelConfig } from '../../plasticity/model.js';
 
 export interface OnChipEpochMetrics extends EpochMetrics {
   /** Summed operation counts of the epoch's learning samples, per layer. */
-  learning_counts: OnChipCounts[];
+  learning_counts: ChipCounts[];
   /** Summed counts of the test pass (inference only), per layer. */
-  inference_counts: OnChipCounts[];
+  inference_counts: ChipCounts[];
+}
+
+type ChipCounts = OnChipCounts | SpinnakerCounts;
+
+/**
+ * What the epoch loop needs of a chip: its counters, a batch of learning on the epoch's buffers
+ * (which hold the chip's copy of the weights), and inference on given weights.
+ */
+interface ChipTrainer {
+  emptyCounts(): ChipCounts;
+  /** Learning buffers of an epoch, and how to read their weights back at its end. */
+  buffers(sizes: number[], batch: number, weights: Int16Array[]): { weights(): Int16Array[]; learn: LearnFn };
+  /** Inference over batches of at most `batch` samples on these weights. */
+  inferer(sizes: number[], batch: number, weights: Int16Array[]): InferFn;
+}
+type LearnFn = (run: RunState, x: Float32Array, y: Uint8Array, B: number, lrScale: number, rng: Rng, counts: ChipCounts[]) => { loss: number[]; h: Float32Array[] };
+type InferFn = (config: ModelConfig, x: Float32Array, B: number, rng: Rng, counts: ChipCounts[]) => Float32Array[];
+
+function trainerOf(s: OnChipSettings): ChipTrainer {
+  if (isSpinnaker(s)) {
+    return {
+      emptyCounts: emptySpinnakerCounts,
+      buffers: (sizes, _batch, weights) => {
+        const buf = spinnakerBuffers(sizes, s, weights);
+        return {
+          weights: () => buf.learners.map((tf) => Int16Array.from(tf.weights)),
+          learn: (run, x, y, B, lrScale, rng, counts) => learnSpinnakerBatch(run.config, s, run.onChip!, run.model.state.prototypes, x, y, B, buf, lrScale, rng, counts as SpinnakerCounts[]),
+        };
+      },
+      inferer: (_sizes, _batch, weights) => (config, x, B, rng, counts) => inferSpinnakerBatch(config, s, weights, x, B, rng, counts as SpinnakerCounts[]),
+    };
+  }
+  return {
+    emptyCounts,
+    buffers: (sizes, batch, weights) => {
+      const buf = learnBuffers(sizes, batch, weights);
+      return {
+        weights: () => buf.kernels.weights.map((w) => Int16Array.from(w)),
+        learn: (run, x, y, B, lrScale, rng, counts) => learnBatch(run.config, s, run.onChip!, run.model.state.prototypes, x, y, B, buf, lrScale, rng, counts as OnChipCounts[]),
+      };
+    },
+    inferer: (sizes, batch, weights) => {
+      const kernels = new ChipKernels(sizes, batch, weights, false);
+      return (config, x, B, rng, counts) => inferBatch(config, s, kernels, x, B, rng, counts as OnChipCounts[]);
+    },
+  };
 }
 
 /** Scores a split in the chip's fixed point; returns predictions and the inference counts. */
-export function scoreOnChip(run: RunState, split: Split, rng: Rng, batch = 200): { predictions: Uint8Array; counts: OnChipCounts[] } {
+export function scoreOnChip(run: RunState, split: Split, rng: Rng, batch = 200): { predictions: Uint8Array; counts: ChipCounts[] } {
   const c = run.config;
-  const s = c.onChip!;
+  const trainer = trainerOf(c.onChip!);
   const sizes = layerSizes(c);
   const dim = sizes[0];
-  const counts = sizes.slice(1).map(() => emptyCounts());
+  const counts = sizes.slice(1).map(() => trainer.emptyCounts());
   const predictions = new Uint8Array(split.n);
-  const kernels = new ChipKernels(sizes, batch, run.onChip!.weights, false);
+  const infer = trainer.inferer(sizes, batch, run.onChip!.weights);
   for (let k = 0; k < split.n; k += batch) {
     const B = Math.min(batch, split.n - k);
-    const hs = inferBatch(c, s, kernels, split.x.subarray(k * dim, (k + B) * dim), B, rng.fork(`batch-${k}`), counts);
+    const hs = infer(c, split.x.subarray(k * dim, (k + B) * dim), B, rng.fork(`batch-${k}`), counts);
     predictions.set(argmaxRows(faustScores(c, hs, run.model.state.prototypes, B), B, c.classes), k);
   }
   return { predictions, counts };
@@ -52,8 +101,9 @@ export function runOnChipEpoch(run: RunState, train: Split, test: Split, onBatch
   root.fork(`shuffle-${e}`).shuffle(order);
   const chipRng = root.fork(`chip-${e}`);
   const lrScale = lrAt({ ...c, lr: 1 }, e);
-  const buf = learnBuffers(sizes, c.batch, run.onChip.weights);
-  const counts = sizes.slice(1).map(() => emptyCounts());
+  const trainer = trainerOf(c.onChip);
+  const buf = trainer.buffers(sizes, c.batch, run.onChip.weights);
+  const counts = sizes.slice(1).map(() => trainer.emptyCounts());
   const layerLoss = new Array<number>(sizes.length - 1).fill(0);
   let batches = 0;
   let correct = 0;
@@ -67,7 +117,7 @@ export function runOnChipEpoch(run: RunState, train: Split, test: Split, onBatch
       x.set(train.x.subarray(i * dim, (i + 1) * dim), r * dim);
       y[r] = train.y[i];
     }
-    const { loss, h } = learnBatch(c, c.onChip, run.onChip, run.model.state.prototypes, x, y, B, buf, lrScale, chipRng.fork(`batch-${s}`), counts);
+    const { loss, h } = buf.learn(run, x, y, B, lrScale, chipRng.fork(`batch-${s}`), counts);
     loss.forEach((v, l) => (layerLoss[l] += v));
     batches++;
     const pred = argmaxRows(faustScores(c, h, run.model.state.prototypes, B), B, c.classes);
@@ -84,7 +134,7 @@ export function runOnChipEpoch(run: RunState, train: Split, test: Split, onBatch
     });
   }
   const seconds = (performance.now() - t0) / 1000;
-  run.onChip.weights = buf.kernels.weights.map((w) => Int16Array.from(w));
+  run.onChip.weights = buf.weights();
   syncFloatWeights(run);
   const scored = scoreOnChip(run, test, root.fork('eval'));
   const perLayer = layerLoss.map((v) => v / batches);
@@ -111,6 +161,10 @@ const pj = (q: Quantity<number | null> | undefined) => (q && q.value !== null ? 
  * profile's per-operation figures, each term with its confidence. A term whose figure the profile
  * lacks is left out and named.
  */
+export function onChipCosts(counts: ChipCounts[], s: OnChipSettings, sizes: number[], profile: HardwareProfile) {
+  return isSpinnaker(s) ? spinnakerCostsPerSample(counts as SpinnakerCounts[], s, sizes, profile) : costsPerSample(counts as OnChipCounts[], profile);
+}
+
 export function costsPerSample(counts: OnChipCounts[], profile: HardwareProfile) {
   const n = Math.max(1, counts[0]?.samples ?? 0);
   const sum = (k: keyof OnChipCounts) => counts.reduce((a, c) => a + c[k], 0) / n;
@@ -154,10 +208,10 @@ export function evaluateOnChip(run: RunState, split: Split, profile: HardwarePro
   for (let k = 0; k < split.n; k++) confusion[split.y[k]][predictions[k]]++;
   return {
     chip: run.config.onChip!.chip,
-    fixed_point: 'Lava bit-accurate Dense + CUBA LIF with the learned integer weights',
+    fixed_point: isSpinnaker(run.config.onChip!) ? "sPyNNaker IF_curr_exp in s16.15 with the learned 16-bit weights" : 'Lava bit-accurate Dense + CUBA LIF with the learned integer weights',
     samples: split.n,
     accuracy: accuracyOf(predictions, split.y),
     confusion,
-    per_inference: costsPerSample(counts, profile),
+    per_inference: onChipCosts(counts, run.config.onChip!, layerSizes(run.config), profile),
   };
 }

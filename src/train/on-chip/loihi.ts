@@ -16,7 +16,7 @@
  *
  * Counts of every operation are kept per layer so the run can report costs per learning sample.
  */
-import type { OnChipSettings, OnChipState } from '../../chips/on-chip.js';
+import type { LoihiOnChipSettings, OnChipState } from '../../chips/on-chip.js';
 import { LoihiLayerBatch } from '../../chips/loihi/on-chip/dense-lif-batched.js';
 import { decayFactor, splitImpulse, traceStep, yPortValue } from '../../chips/loihi/on-chip/kernels.js';
 import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
@@ -50,7 +50,7 @@ export function emptyCounts(): OnChipCounts {
 }
 
 /** Integer initial weights: the float trainer's initial weights on the chip's grid (same seed, same start). */
-export function initOnChipState(config: ModelConfig, s: OnChipSettings, rng: Rng): OnChipState {
+export function initOnChipState(config: ModelConfig, s: LoihiOnChipSettings, rng: Rng): OnChipState {
   const float = initModel(config, rng);
   const g = 2 ** (8 - s.weightBits);
   const weights = float.state.W.map((w) =>
@@ -87,7 +87,7 @@ function runLayer(
   B: number,
   nIn: number,
   nOut: number,
-  s: OnChipSettings,
+  s: LoihiOnChipSettings,
   psiBeta: number,
   counts: OnChipCounts,
   learn?: { touched: Uint8Array; rand: Float64Array[] },
@@ -167,7 +167,7 @@ export function faustEmbeddedOps(n: number, C: number): number {
  */
 export function learnBatch(
   config: ModelConfig,
-  s: OnChipSettings,
+  s: LoihiOnChipSettings,
   state: OnChipState,
   prototypes: Float32Array[],
   x: Float32Array,
@@ -244,7 +244,7 @@ export function learnBatch(
 }
 
 /** Spike counts of every layer for B samples (inference on the chip, no learning). */
-export function inferBatch(config: ModelConfig, s: OnChipSettings, kernels: ChipKernels, x: Float32Array, B: number, rng: Rng, counts?: OnChipCounts[]): Float32Array[] {
+export function inferBatch(config: ModelConfig, s: LoihiOnChipSettings, kernels: ChipKernels, x: Float32Array, B: number, rng: Rng, counts?: OnChipCounts[]): Float32Array[] {
   const sizes = layerSizes(config);
   let input: Uint8Array[] = encodeBatch(config, x, B, sizes[0], rng).map((f) => Uint8Array.from(f));
   const hs: Float32Array[] = [];

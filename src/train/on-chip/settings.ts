@@ -12,6 +12,7 @@ import { NO_ON_CHIP_LEARNING, ON_CHIP_CHIPS, type OnChipChip, type OnChipRule, t
 import type { Rounding } from '../../chips/loihi/on-chip/kernels.js';
 import type { RunConfig } from '../../io/run-config.js';
 import { lifConstantsOf } from '../../plasticity/model.js';
+import { spinnakerSettings } from './spinnaker.js';
 
 /** Float weight of one integer unit: 8 magnitude bits span [-1, 1) (float spiking FAUST's weights stay well inside). */
 export const DEFAULT_WEIGHT_UNIT = 1 / 256;
@@ -25,13 +26,13 @@ export function onChipChip(name: string): OnChipChip {
   return name as OnChipChip;
 }
 
-export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule, weightBits: number, rounding: Rounding): OnChipSettings {
+export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule, bitsFlag: number | undefined, roundingFlag: string | undefined): OnChipSettings {
+  if (rule !== 'faust') throw new ConfigError(`--on-chip: rule '${rule}' is not implemented on the chip yet (expected faust)`);
+  if (chip === 'spinnaker' || chip === 'spinnaker2') return spinnakerSettings(c, chip, rule, bitsFlag, roundingFlag);
+  const weightBits = bitsFlag ?? 8;
+  const rounding = (roundingFlag ?? 'stochastic') as Rounding;
   if (!(WEIGHT_BITS as readonly number[]).includes(weightBits)) throw new ConfigError(`--weight-bits ${weightBits} is not supported (expected 8, 6 or 4)`);
   if (rounding !== 'stochastic' && rounding !== 'nearest') throw new ConfigError(`--rounding ${JSON.stringify(rounding)} is invalid (expected stochastic or nearest)`);
-  if (chip === 'spinnaker' || chip === 'spinnaker2') {
-    throw new ConfigError(`--on-chip ${chip}: SpiNNaker on-chip training is not implemented on this build yet (its ARM-core plasticity model is in progress); use loihi2 or loihi`);
-  }
-  if (rule !== 'faust') throw new ConfigError(`--on-chip: rule '${rule}' is not implemented on the chip yet (expected faust)`);
   const k = lifConstantsOf(c);
   const unit = DEFAULT_WEIGHT_UNIT;
   const du = Math.round(4096 * (1 - k.aExc)) - 1;

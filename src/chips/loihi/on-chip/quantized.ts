@@ -5,12 +5,12 @@
  */
 import type { NetworkIR } from '../../../ir/ir.js';
 import { linearDynamics } from '../../dynamics.js';
-import type { OnChipSettings, OnChipState } from '../../on-chip.js';
+import type { LoihiOnChipSettings, OnChipState } from '../../on-chip.js';
 import type { QuantizedNetwork } from '../../quantized.js';
 import { LAVA_WIDTHS } from '../dense-lif.js';
 
 /** `net` is the checkpoint's IR (its projections, in chain order, carry the integers times the weight unit). */
-export function onChipQuantized(net: NetworkIR, s: OnChipSettings, state: OnChipState, profile: string): QuantizedNetwork {
+export function onChipQuantized(net: NetworkIR, s: LoihiOnChipSettings, state: OnChipState, profile: string): QuantizedNetwork {
   const hidden = net.populations.filter((p) => p.model !== 'Input');
   const { du, dv, vth } = s.compartment;
   const scale = (vth * 64) / 1; // integer units per unit of the float threshold (vTh)

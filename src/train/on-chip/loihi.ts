@@ -23,6 +23,7 @@ import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
 import { faustSignal } from '../../plasticity/faust.js';
 import { encodeBatch, initModel, layerSizes, prototypeScores, unitRows, type ModelConfig } from '../../plasticity/model.js';
 import type { Rng } from '../../sim/rng.js';
+import { COMMIT_PULSE } from './settings.js';
 
 /** Operation counts, summed over samples (divide by the sample count for per-sample figures). */
 export interface OnChipCounts {
@@ -228,7 +229,7 @@ export function learnBatch(
         q = Math.max(-s.thirdFactorMax, Math.min(s.thirdFactorMax, q));
         const spiked = lastSpikes[o + j] !== 0;
         y2[o + j] = yPortValue(64 - q, rDecY[r], spiked);
-        y3[o + j] = yPortValue(32, rDecY[r], spiked);
+        y3[o + j] = yPortValue(COMMIT_PULSE, rDecY[r], spiked);
       }
       c.thirdFactorMessages += 2 * nOut;
       let na = 0;

@@ -18,6 +18,9 @@ export const DEFAULT_WEIGHT_UNIT = 1 / 256;
 
 export const WEIGHT_BITS = [8, 6, 4] as const;
 
+/** y3 payload of the commit step: gates dw and clears the tag exactly (-(t * 32) >> 5 = -t). */
+export const COMMIT_PULSE = 32;
+
 /** The chip named by --on-chip, or one line saying why it cannot learn / is unknown. */
 export function onChipChip(name: string): OnChipChip {
   if (NO_ON_CHIP_LEARNING[name]) throw new ConfigError(`--on-chip ${name}: refused: ${NO_ON_CHIP_LEARNING[name]}`);

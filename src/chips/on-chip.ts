@@ -33,6 +33,11 @@ export interface OnChipSettings {
   eligibility: { mant: number; exp: number };
   /** Scale of the weight product dw = mant * 2^exp * u0 * t * (y2 - 64) * y3. */
   learning: { mant: number; exp: number };
+  /**
+   * Adds `2^(exp-1)*u0*sgn(t)*y3` to dw: half a unit of the dw product, so that the product's right
+   * shift, which floors, rounds to nearest instead (absent in runs from before it existed: off).
+   */
+  floorCompensation?: boolean;
   /** Largest magnitude of the quantised third factor (y2 = 64 - m, so m in [-63, 63]). */
   thirdFactorMax: number;
   /** Running mean of the per-sample largest |dL/dh|, by which the embedded core scales m. */

@@ -23,7 +23,7 @@ import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
 import { faustSignal } from '../../plasticity/faust.js';
 import { encodeBatch, initModel, layerSizes, prototypeScores, unitRows, type ModelConfig } from '../../plasticity/model.js';
 import type { Rng } from '../../sim/rng.js';
-import { COMMIT_PULSE } from './settings.js';
+import { COMMIT_PULSE, compensationExp } from './settings.js';
 
 /** Operation counts, summed over samples (divide by the sample count for per-sample figures). */
 export interface OnChipCounts {
@@ -187,6 +187,7 @@ export function learnBatch(
   const hs: Float32Array[] = [];
   const g = 2 ** (8 - s.weightBits);
   const sExpW = s.learning.exp + 7;
+  const compSExp = s.floorCompensation ? compensationExp(s.learning) + 7 : -1;
   for (let l = 0; l + 1 < sizes.length; l++) {
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
@@ -234,7 +235,7 @@ export function learnBatch(
       c.thirdFactorMessages += 2 * nOut;
       let na = 0;
       for (let i = 0; i < nIn; i++) if (touched[b * nIn + i]) active[na++] = i;
-      c.weightChanges += buf.kernels.commit(l, b * nIn * nOut, active, na, y2, y3, o, nOut, s.learning.mant, sExpW, rW[r], 'MIXED', g, s.rounding);
+      c.weightChanges += buf.kernels.commit(l, b * nIn * nOut, active, na, y2, y3, o, nOut, s.learning.mant, sExpW, rW[r], 'MIXED', g, s.rounding, compSExp);
       // a tag the commit pulse did not clear exactly (the y3 port rounded 32 to 31): the next
       // sample of this slot starts from it, as on the chip
     }

@@ -76,8 +76,18 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
   };
 }
 
-/** The Lava rule strings of the on-chip FAUST rule with these scales. */
-export function ruleStrings(eligibility: { mant: number; exp: number }, learning: { mant: number; exp: number }): { dw: string; dt: string } {
+/** The Lava rule strings of the on-chip FAUST rule with these scales (and the floor compensation). */
+export function ruleStrings(eligibility: { mant: number; exp: number }, learning: { mant: number; exp: number }, floorCompensation = false): { dw: string; dt: string } {
   const scale = (x: { mant: number; exp: number }) => `${x.mant === 1 ? '' : `${x.mant}*`}2^${x.exp}`;
-  return { dt: `${scale(eligibility)}*u0*x1*y1 - u0*t*y3`, dw: `${scale(learning)}*u0*t*(y2-64)*y3` };
+  const comp = floorCompensation ? ` + 2^${compensationExp(learning)}*u0*sgn(t)*y3` : '';
+  return { dt: `${scale(eligibility)}*u0*x1*y1 - u0*t*y3`, dw: `${scale(learning)}*u0*t*(y2-64)*y3${comp}` };
+}
+
+/**
+ * Exponent of the floor compensation: sgn(t) * y3 = +-32 is shifted right by 5 (widths 9 + 7 + 4
+ * - 15), so 2^(e-1) adds half of the dw product's unit 2^(e+7) (accumulator units). Needs e >= -6.
+ */
+export function compensationExp(learning: { exp: number }): number {
+  if (learning.exp - 1 < -7) throw new ConfigError(`on-chip floor compensation needs a learning exponent >= -6 (got ${learning.exp}): Lava's smallest scale is 2^-7`);
+  return learning.exp - 1;
 }

@@ -14,7 +14,7 @@ import test from 'ava';
 import { commitStep, decayFactor, eligibilityStep, splitImpulse, traceStep, yPortValue } from '../../../src/chips/loihi/on-chip/kernels.js';
 import { ChipKernels } from '../../../src/chips/loihi/on-chip/learning-wasm.js';
 import { LearningDense, type LearningRandomSource } from '../../../src/chips/loihi/learning/engine.js';
-import { COMMIT_PULSE, ruleStrings } from '../../../src/train/on-chip/settings.js';
+import { COMMIT_PULSE, compensationExp, ruleStrings } from '../../../src/train/on-chip/settings.js';
 import { Rng } from '../../../src/sim/rng.js';
 
 const nIn = 23;
@@ -49,7 +49,8 @@ function randomCase(seed: number): Case {
 }
 
 /** The trainer's sequence (train/on-chip/loihi.ts runLayer + learnBatch) on the batched kernels. */
-function batched(c: Case, wasm: boolean) {
+function batched(c: Case, wasm: boolean, comp: boolean) {
+  const compSExp = comp ? compensationExp(LEARN) + 7 : -1;
   const k = new ChipKernels([nIn, nOut], B, [c.w0]);
   const w = wasm ? k.weights[0] : Int16Array.from(c.w0);
   const tag = wasm ? k.tags[0] : new Int16Array(B * nIn * nOut);
@@ -92,8 +93,8 @@ function batched(c: Case, wasm: boolean) {
     for (let i = 0; i < nIn; i++) if (touched[b * nIn + i]) active[na++] = i;
     const slot = [b * nIn * nOut, (b + 1) * nIn * nOut] as const;
     tagsBefore.push(tag.slice(...slot));
-    if (wasm) k.commit(0, b * nIn * nOut, active, na, y2, y3, b * nOut, nOut, LEARN.mant, LEARN.exp + 7, rW[r], 'MIXED', 1, 'stochastic');
-    else commitStep(w, tag, b * nIn * nOut, active, na, y2, y3, b * nOut, nOut, LEARN.mant, LEARN.exp + 7, rW[r], 'MIXED', 1, 'stochastic');
+    if (wasm) k.commit(0, b * nIn * nOut, active, na, y2, y3, b * nOut, nOut, LEARN.mant, LEARN.exp + 7, rW[r], 'MIXED', 1, 'stochastic', compSExp);
+    else commitStep(w, tag, b * nIn * nOut, active, na, y2, y3, b * nOut, nOut, LEARN.mant, LEARN.exp + 7, rW[r], 'MIXED', 1, 'stochastic', compSExp);
     tagsAfter.push(tag.slice(...slot));
     weightsAfter.push(w.slice());
   }
@@ -104,7 +105,7 @@ function batched(c: Case, wasm: boolean) {
 const prePost = (a: Int32Array) => Int16Array.from({ length: nIn * nOut }, (_, k) => a[(k % nOut) * nIn + Math.floor(k / nOut)]);
 
 /** The scalar engine, sample after sample, state reset between samples as the trainer does. */
-function scalar(c: Case) {
+function scalar(c: Case, comp: boolean) {
   const [rDecX, rImpX, rDecY, rW] = c.rand;
   let r = 0;
   const random: LearningRandomSource = {
@@ -113,7 +114,7 @@ function scalar(c: Case) {
     advanceTraces: () => ({ xDecay: rDecX[r], xImpulse: Math.floor(rImpX[r] * 128), yDecay: rDecY[r], yImpulse: 0 }),
     advanceSynaptic: () => rW[r],
   };
-  const rules = ruleStrings(ELIG, LEARN);
+  const rules = ruleStrings(ELIG, LEARN, comp);
   const e = new LearningDense(
     { nPre: nIn, nPost: nOut, weights: new Int32Array(nIn * nOut), rule: { dw: rules.dw, dt: rules.dt, tEpoch: 1, threeFactor: true, x1: { impulse: IMPULSE, tau: TAU } } },
     random,
@@ -149,12 +150,14 @@ function scalar(c: Case) {
   return { traces, dense0, tagsBefore, tagsAfter, weightsAfter };
 }
 
-for (const wasm of [false, true]) {
-  test(`on-chip ${wasm ? 'WebAssembly' : 'JS'} kernels equal the scalar Lava engine bit for bit (traces, tags, weights; ${B} samples)`, (t) => {
+for (const [wasm, comp] of [[false, false], [true, false], [false, true], [true, true]]) {
+  const what = `on-chip ${wasm ? 'WebAssembly' : 'JS'} kernels${comp ? ' with the floor compensation' : ''}`;
+  test(`${what} equal the scalar Lava engine bit for bit (traces, tags, weights; ${B} samples)`, (t) => {
+    t.is(ruleStrings(ELIG, LEARN, comp).dw, `2^-6*u0*t*(y2-64)*y3${comp ? ' + 2^-7*u0*sgn(t)*y3' : ''}`);
     for (const seed of [1, 2, 3]) {
       const c = randomCase(seed);
-      const got = batched(c, wasm);
-      const want = scalar(c);
+      const got = batched(c, wasm, comp);
+      const want = scalar(c, comp);
       for (let b = 0; b < B; b++) {
         for (let s = 0; s < T; s++) t.deepEqual([...got.traces[b][s]], [...want.traces[b][s]], `seed ${seed} sample ${b} step ${s}: x1`);
         t.deepEqual([...got.tagsBefore[b]], [...want.tagsBefore[b]], `seed ${seed} sample ${b}: tags before the commit`);

@@ -24,7 +24,7 @@ const { values: o } = parseArgs({
     elig: { type: 'string' },
     lr: { type: 'string' },
     schedule: { type: 'string', default: 'cosine' },
-    comp: { type: 'string', default: 'off' },
+    comp: { type: 'string', default: 'on' },
   },
 });
 

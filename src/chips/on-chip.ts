@@ -29,6 +29,8 @@ export interface OnChipSettings {
   weightUnit: number;
   /** Presynaptic trace x1: impulse (7-bit, fraction in 1/256) and decay time constant (steps). */
   x1: { impulse: number; tau: number };
+  /** Postsynaptic trace y1 of a spike-timed rule (STDP); the three-factor rules use the y ports instead. */
+  y1?: { impulse: number; tau: number };
   /** Scale of the eligibility product dt = mant * 2^exp * u0 * x1 * y1. */
   eligibility: { mant: number; exp: number };
   /** Scale of the weight product dw = mant * 2^exp * u0 * t * (y2 - 64) * y3. */

@@ -25,7 +25,7 @@ import { costsPerSample, runOnChipEpoch, type OnChipEpochMetrics } from '../../t
 function printOnChip(r: NonNullable<ReturnType<typeof metricsOf>['on_chip']>): void {
   const p = r.per_learning_sample;
   const f = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
-  console.log(`on-chip ${r.chip}, rule ${r.rule}, ${r.weight_bits}-bit weights, ${r.rounding} rounding; dt = ${r.rules.dt}; dw = ${r.rules.dw}`);
+  console.log(`on-chip ${r.chip}, rule ${r.rule}, ${r.weight_bits}-bit weights, ${r.rounding} rounding; ${r.rules.dt ? `dt = ${r.rules.dt}; ` : ""}dw = ${r.rules.dw}`);
   console.log(`per learning sample: synaptic ops ${f(p.per_sample.synaptic_ops)}, trace updates ${f(p.per_sample.trace_updates)}, synapse updates ${f(p.per_sample.synapse_updates)} (weights changed ${f(p.per_sample.weight_changes)}), third-factor messages ${f(p.per_sample.third_factor_messages)}, embedded-processor ops ${f(p.per_sample.embedded_ops)}`);
   const conf = [...new Set(p.energy.terms.filter((t) => t.pj_each !== null && t.count > 0).map((t) => t.confidence))].join('/');
   console.log(`energy per learning sample ~${p.energy.total_uj.toFixed(2)} uJ (profile figures, confidence ${conf}; left out: ${p.energy.left_out.join(', ') || 'nothing'}); per inference ~${r.per_inference.energy.total_uj.toFixed(2)} uJ`);

@@ -16,6 +16,7 @@ import { lrAt } from '../config.js';
 import { syncFloatWeights, type BatchProgress, type RunState } from '../trainer.js';
 import { emptyCounts, faustScores, inferBatch, learnBatch, learnBuffers, type OnChipCounts } from './loihi.js';
 import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
+import { learnStdpBatch } from './stdp.js';
 
 export interface OnChipEpochMetrics extends EpochMetrics {
   /** Summed operation counts of the epoch's learning samples, per layer. */
@@ -67,7 +68,10 @@ export function runOnChipEpoch(run: RunState, train: Split, test: Split, onBatch
       x.set(train.x.subarray(i * dim, (i + 1) * dim), r * dim);
       y[r] = train.y[i];
     }
-    const { loss, h } = learnBatch(c, c.onChip, run.onChip, run.model.state.prototypes, x, y, B, buf, lrScale, chipRng.fork(`batch-${s}`), counts);
+    const { loss, h } =
+      c.onChip.rule === 'stdp'
+        ? { loss: sizes.slice(1).map(() => 0), h: learnStdpBatch(c, c.onChip, run.model.state.prototypes, x, y, B, buf.kernels, chipRng.fork(`batch-${s}`), counts) }
+        : learnBatch(c, c.onChip, run.onChip, run.model.state.prototypes, x, y, B, buf, lrScale, chipRng.fork(`batch-${s}`), counts);
     loss.forEach((v, l) => (layerLoss[l] += v));
     batches++;
     const pred = argmaxRows(faustScores(c, h, run.model.state.prototypes, B), B, c.classes);

@@ -226,7 +226,11 @@ export function learnBatch(
       const o = b * nOut;
       for (let j = 0; j < nOut; j++) {
         const v = m[o + j] * B * scale;
-        let q = s.rounding === 'nearest' ? Math.round(v) : Math.floor(v + qr.uniform());
+        // with the floor compensation, m goes on the odd integers (unbiased, never 0): the half
+        // unit it adds is then right on every tagged synapse, not a drift where m = 0
+        let q = s.floorCompensation
+          ? 2 * (s.rounding === 'nearest' ? Math.round((v - 1) / 2) : Math.floor((v - 1) / 2 + qr.uniform())) + 1
+          : s.rounding === 'nearest' ? Math.round(v) : Math.floor(v + qr.uniform());
         q = Math.max(-s.thirdFactorMax, Math.min(s.thirdFactorMax, q));
         const spiked = lastSpikes[o + j] !== 0;
         y2[o + j] = yPortValue(64 - q, rDecY[r], spiked);

@@ -18,6 +18,9 @@ export const DEFAULT_WEIGHT_UNIT = 1 / 256;
 
 export const WEIGHT_BITS = [8, 6, 4] as const;
 
+/** On-chip pair STDP: potentiation x1 at a post spike, depression y1 at a pre spike (1/64 LSB per trace unit). */
+export const STDP_RULE = '2^-7*x1*y0 - 2^-5*y1*x0';
+
 /** y3 payload of the commit step: gates dw and clears the tag exactly (-(t * 32) >> 5 = -t). */
 export const COMMIT_PULSE = 32;
 
@@ -34,7 +37,9 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
   if (chip === 'spinnaker' || chip === 'spinnaker2') {
     throw new ConfigError(`--on-chip ${chip}: SpiNNaker on-chip training is not implemented on this build yet (its ARM-core plasticity model is in progress); use loihi2 or loihi`);
   }
-  if (rule !== 'faust') throw new ConfigError(`--on-chip: rule '${rule}' is not implemented on the chip yet (expected faust)`);
+  if (rule === 'ff')
+    throw new ConfigError("--rule ff --on-chip: refused: FF needs two passes per sample (the label written into the input, a positive and a negative one) and a goodness readout over every label at test time; the three-factor path here carries one third factor per sample, so FF is not emulated on the chip (use faust or stdp)");
+  if (rule !== 'faust' && rule !== 'stdp') throw new ConfigError(`--on-chip: rule '${rule}' cannot be trained on the chip (expected faust or stdp)`);
   const k = lifConstantsOf(c);
   const unit = DEFAULT_WEIGHT_UNIT;
   const du = Math.round(4096 * (1 - k.aExc)) - 1;
@@ -50,8 +55,18 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
     `weights: ${weightBits} magnitude bits plus sign (grid step ${2 ** (8 - weightBits)}); Lava's bit-approximate model keeps 8-bit learned weights whatever num_weight_bits; a coarser grid is rounded as the engine rounds (${rounding})`,
     'no biases are learned (the float trainer learns one per neuron)',
     'cost of the engine: every synapse is counted as updated in every learning epoch (u0 products); only synapses whose pre trace is nonzero are computed, which is exact (the others round back to themselves)',
+    'dw floor compensation: the product 2^(e-1)*u0*sgn(t)*y3 adds half a unit of the dw product, so its flooring right shift (>> 12, Lava) rounds to nearest instead of biasing every update down (the cause of the falling activity, bench/onchip-drift.ts); the embedded cores round the third factor stochastically to odd integers (unbiased, never 0), so the half unit is right on every tagged synapse',
     "tags: the commit pulse y3 = 32 is rounded to 31 by the y port's stochastic decay with p ~ 5e-4 per neuron and sample (Lava §8); the rest of such a tag is carried into the next sample of the same batch slot",
   ];
+  if (rule === 'stdp') {
+    approximations.splice(1, approximations.length - 1,
+      'batching: none; samples run one after the other, every step learning on the weights the previous step left (as on the chip)',
+      `learning engine: Lava bit-approximate LearningDense arithmetic, t_epoch 1, weight rule ${STDP_RULE} parsed as Lava parses it; only the synapses of spiking rows and columns are computed (the others round back to themselves); one random of each kind per step (ffsnn seeded RNG)`,
+      'traces: x1 and y1, impulse 16, tau = the float LIF membrane tau (in steps)',
+      'readout: class prototypes of the spike counts, kept by the embedded x86 cores in float and updated per batch (as the float STDP run); no label reaches the synapses',
+      'weights: 8 magnitude bits plus sign (MIXED); no biases',
+    );
+  }
   if (chip === 'loihi') approximations.push("loihi (1): the same engine as loihi2 (Lava models Loihi 2's learning engine); Loihi 1 has no graded spikes, so its y-port payloads would have to be spike counts on reward channels");
   if (rounding === 'nearest') approximations.push('rounding nearest: a what-if; the chip (and Lava) round synaptic variables stochastically only');
   // eligibility 2^-5: typical tags of tens (not units), so the floor of the dw product's >> 12 is a
@@ -59,6 +74,21 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
   // and eligibility 2^-7 with 2^-5 let the layers fall silent: 64.8 % after a full epoch)
   const eligibility = { mant: 1, exp: -5 };
   const learning = { mant: 1, exp: -6 };
+  if (rule === 'stdp') {
+    if (weightBits !== 8 || rounding !== 'stochastic') throw new ConfigError('--rule stdp --on-chip: only 8-bit weights with stochastic rounding (the precision study is for FAUST)');
+    return {
+      chip, rule, weightBits, rounding,
+      compartment: { du, dv, vth },
+      weightUnit: unit,
+      x1: { impulse: 16, tau: c.tauMem },
+      y1: { impulse: 16, tau: c.tauMem },
+      eligibility, learning,
+      thirdFactorMax: 0,
+      scaleMomentum: 0,
+      rules: { dw: STDP_RULE, dt: '' },
+      approximations,
+    };
+  }
   return {
     chip,
     rule,
@@ -71,7 +101,8 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
     learning,
     thirdFactorMax: 63,
     scaleMomentum: 0.99,
-    rules: ruleStrings(eligibility, learning),
+    floorCompensation: true,
+    rules: ruleStrings(eligibility, learning, true),
     approximations,
   };
 }

@@ -14,7 +14,9 @@ import test from 'ava';
 import { commitStep, decayFactor, eligibilityStep, splitImpulse, traceStep, yPortValue } from '../../../src/chips/loihi/on-chip/kernels.js';
 import { ChipKernels } from '../../../src/chips/loihi/on-chip/learning-wasm.js';
 import { LearningDense, type LearningRandomSource } from '../../../src/chips/loihi/learning/engine.js';
-import { COMMIT_PULSE, compensationExp, ruleStrings } from '../../../src/train/on-chip/settings.js';
+import { COMMIT_PULSE, compensationExp, ruleStrings, STDP_RULE } from '../../../src/train/on-chip/settings.js';
+import { spikeTimedStep } from '../../../src/chips/loihi/on-chip/spike-learning.js';
+import { spikeTimedRule } from '../../../src/train/on-chip/stdp.js';
 import { Rng } from '../../../src/sim/rng.js';
 
 const nIn = 23;
@@ -171,3 +173,40 @@ for (const [wasm, comp] of [[false, false], [true, false], [false, true], [true,
     }
   });
 }
+
+test('spike-timed (STDP) kernel equals the scalar Lava engine bit for bit on the trainer rule, several steps', (t) => {
+  const r = new Rng(7);
+  const products = spikeTimedRule(STDP_RULE);
+  const nSteps = 12;
+  const w0 = Int16Array.from({ length: nIn * nOut }, () => r.int(512) - 256);
+  const pre = Array.from({ length: nSteps }, () => Uint8Array.from({ length: nIn }, () => (r.uniform() < 0.3 ? 1 : 0)));
+  const post = Array.from({ length: nSteps }, () => Uint8Array.from({ length: nOut }, () => (r.uniform() < 0.3 ? 1 : 0)));
+  const rand = Array.from({ length: nSteps }, () => ({ xDecay: r.uniform(), xImpulse: r.int(128), yDecay: r.uniform(), yImpulse: r.int(128), rw: r.uniform() }));
+  let k = 0;
+  const e = new LearningDense(
+    { nPre: nIn, nPost: nOut, weights: new Int32Array(nIn * nOut), rule: { dw: STDP_RULE, tEpoch: 1, x1: { impulse: IMPULSE, tau: TAU }, y1: { impulse: IMPULSE, tau: TAU } } },
+    { advanceTraces: () => rand[k], advanceSynaptic: () => rand[k].rw },
+  );
+  e.weights = Int32Array.from({ length: nIn * nOut }, (_, s) => w0[(s % nIn) * nOut + Math.floor(s / nIn)]);
+  const w = Int16Array.from(w0);
+  const x1 = new Uint8Array(nIn);
+  const y1 = new Uint8Array(nOut);
+  const imp = splitImpulse(IMPULSE);
+  let changed = 0;
+  for (k = 0; k < nSteps; k++) {
+    e.step(pre[k], post[k]);
+    const q = rand[k];
+    traceStep(x1, 0, nIn, pre[k], 0, decayFactor(TAU), imp.int, imp.frac8, q.xDecay, q.xImpulse);
+    traceStep(y1, 0, nOut, post[k], 0, decayFactor(TAU), imp.int, imp.frac8, q.yDecay, q.yImpulse);
+    changed += spikeTimedStep(products, w, nIn, nOut, pre[k], 0, post[k], 0, x1, y1, q.rw);
+    t.deepEqual([...x1], [...e.x.subarray(0, nIn)], `step ${k}: x1`);
+    t.deepEqual([...y1], [...e.y.subarray(0, nOut)], `step ${k}: y1`);
+    t.deepEqual([...w], [...prePost(e.weights)], `step ${k}: weights`);
+  }
+  t.true(changed > 0, 'weights moved');
+});
+
+test('on-chip STDP refuses rules it cannot run spike-timed, in one line', (t) => {
+  t.throws(() => spikeTimedRule('2^-6*u0*x1*y1'), { message: /every product must depend on x0 or y0/ });
+  t.throws(() => spikeTimedRule('2^-6*x2*y0'), { message: /factor x2 is not supported here/ });
+});

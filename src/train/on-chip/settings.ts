@@ -19,7 +19,7 @@ export const DEFAULT_WEIGHT_UNIT = 1 / 256;
 export const WEIGHT_BITS = [8, 6, 4] as const;
 
 /** On-chip pair STDP: potentiation x1 at a post spike, depression y1 at a pre spike (1/64 LSB per trace unit). */
-export const STDP_RULE = '2^-7*x1*y0 - 2^-5*y1*x0';
+export const STDP_RULE = '2^-7*x1*y0 - 2^-6*y1*x0';
 
 /** y3 payload of the commit step: gates dw and clears the tag exactly (-(t * 32) >> 5 = -t). */
 export const COMMIT_PULSE = 32;

@@ -79,7 +79,8 @@ options:
   --on-chip CHIP               learn inside the chip's own plasticity: loihi2 | loihi (Lava's learning
                                engine, bit-approximate integer arithmetic; the forward pass is Lava's
                                fixed-point Dense + CUBA LIF). Rule FAUST as a three-factor rule (tag x
-                               third factor from the embedded x86 cores); 16 steps per sample,
+                               third factor from the embedded x86 cores); --rule stdp: pair STDP
+                               as a plain rule string (2^-7*x1*y0 - 2^-6*y1*x0); ff is refused; 16 steps per sample,
                                3 epochs unless --epochs.
                                Reports accuracy and, per learning sample, synaptic ops, trace updates,
                                third-factor messages, embedded-processor ops and energy (profile figures)

@@ -6,6 +6,8 @@
  *
  *   dt = 2^e_e * u0 * x1 * y1 - u0 * t * y3        tag: eligibility, then cleared
  *   dw = m_w 2^e_w * u0 * t * (y2 - 64) * y3       weight: tag x third factor
+ *        + 2^(e_w-1) * u0 * sgn(t) * y3          half a unit: the product's floor rounds to nearest
+ *                                                (settings.floorCompensation; m_j then odd)
  *
  * x1: presynaptic trace; y1: the post neuron's graded surrogate of its membrane (every step but the
  * last); y2 = 64 - m_j and y3 = 32 only on the last step: the third factor m_j, computed by the

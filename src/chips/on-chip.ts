@@ -36,10 +36,17 @@ export interface LoihiOnChipSettings {
   weightUnit: number;
   /** Presynaptic trace x1: impulse (7-bit, fraction in 1/256) and decay time constant (steps). */
   x1: { impulse: number; tau: number };
+  /** Postsynaptic trace y1 of a spike-timed rule (STDP); the three-factor rules use the y ports instead. */
+  y1?: { impulse: number; tau: number };
   /** Scale of the eligibility product dt = mant * 2^exp * u0 * x1 * y1. */
   eligibility: { mant: number; exp: number };
   /** Scale of the weight product dw = mant * 2^exp * u0 * t * (y2 - 64) * y3. */
   learning: { mant: number; exp: number };
+  /**
+   * Adds `2^(exp-1)*u0*sgn(t)*y3` to dw: half a unit of the dw product, so that the product's right
+   * shift, which floors, rounds to nearest instead (absent in runs from before it existed: off).
+   */
+  floorCompensation?: boolean;
   /** Largest magnitude of the quantised third factor (y2 = 64 - m, so m in [-63, 63]). */
   thirdFactorMax: number;
   /** Running mean of the per-sample largest |dL/dh|, by which the embedded core scales m. */

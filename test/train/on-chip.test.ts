@@ -113,6 +113,20 @@ test.serial('precision options: 4-bit weights stay on their grid; nearest roundi
   t.true(ck.config.onChip!.approximations.some((a) => a.startsWith('rounding nearest: a what-if')));
 });
 
+test.serial('on-chip STDP: the plain rule string learns spike-timed on Loihi 2, no third factor, prototypes readout', async (t) => {
+  const out = tmp();
+  const r = await capture([...base(out), '--rule', 'stdp', '--epochs', '1', '--train-fraction', '0.2']);
+  t.is(r.code, 0, r.err);
+  t.regex(r.out, /rule stdp, 8-bit weights, stochastic rounding; dw = 2\^-7\*x1\*y0 - 2\^-6\*y1\*x0/);
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  const per = metrics.on_chip.per_learning_sample.per_sample;
+  t.true(per.weight_changes > 0, 'weights learned');
+  t.is(per.third_factor_messages, 0);
+  t.true(metrics.test_accuracy > 0.1, `accuracy ${metrics.test_accuracy} (chance 0.1)`);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  t.true(config.onChip.approximations.some((a: string) => a.startsWith('readout: class prototypes')));
+});
+
 test.serial('refusals: TrueNorth with its reason, unknown chips, bad precision options, one line each', async (t) => {
   const cases: [string[], RegExp][] = [
     [['--on-chip', 'truenorth'], /--on-chip truenorth: refused: TrueNorth has no on-chip plasticity/],
@@ -121,6 +135,7 @@ test.serial('refusals: TrueNorth with its reason, unknown chips, bad precision o
     [['--on-chip', 'loihi2', '--rounding', 'up'], /--rounding "up" is invalid/],
     [['--weight-bits', '6'], /--weight-bits and --rounding apply to on-chip training; add --on-chip CHIP/],
     [['--on-chip', 'loihi2', '--neuron', 'rate'], /--on-chip trains spiking neurons/],
+    [['--on-chip', 'loihi2', '--rule', 'ff'], /--rule ff --on-chip: refused: FF needs two passes per sample/],
   ];
   for (const [args, re] of cases) {
     const r = await capture(['train', '--dataset', `idx:${data}`, '--out', tmp(), ...args]);

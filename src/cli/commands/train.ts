@@ -26,7 +26,7 @@ import type { costsPerSample } from '../../train/on-chip/epoch.js';
 
 function printOnChip(r: NonNullable<ReturnType<typeof metricsOf>['on_chip']>): void {
   const f = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
-  console.log(`on-chip ${r.chip}, rule ${r.rule}, ${r.weight_bits}-bit weights, ${r.rounding} rounding; dt = ${r.rules.dt}; dw = ${r.rules.dw}`);
+  console.log(`on-chip ${r.chip}, rule ${r.rule}, ${r.weight_bits}-bit weights, ${r.rounding} rounding; ${r.rules.dt ? `dt = ${r.rules.dt}; ` : ""}dw = ${r.rules.dw}`);
   if (r.chip === 'spinnaker' || r.chip === 'spinnaker2') {
     const p = r.per_learning_sample as ReturnType<typeof spinnakerCostsPerSample>;
     const q = p.per_sample;
@@ -98,7 +98,8 @@ options:
   --on-chip CHIP               learn inside the chip's own plasticity: loihi2 | loihi (Lava's learning
                                engine, bit-approximate integer arithmetic; the forward pass is Lava's
                                fixed-point Dense + CUBA LIF). Rule FAUST as a three-factor rule (tag x
-                               third factor from the embedded x86 cores); 16 steps per sample,
+                               third factor from the embedded x86 cores); --rule stdp: pair STDP
+                               as a plain rule string (2^-7*x1*y0 - 2^-6*y1*x0); ff is refused; 16 steps per sample,
                                3 epochs unless --epochs.
                                spinnaker | spinnaker2: the forward pass in sPyNNaker's IF_curr_exp
                                (s16.15), FAUST run in software by the ARM cores (int16 tags, 16-bit

@@ -19,6 +19,7 @@ import { emptySpinnakerCounts, inferSpinnakerBatch, learnSpinnakerBatch, spinnak
 import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
 import { isSpinnaker, type OnChipSettings } from '../../chips/on-chip.js';
 import type { ModelConfig } from '../../plasticity/model.js';
+import { learnStdpBatch } from './stdp.js';
 
 export interface OnChipEpochMetrics extends EpochMetrics {
   /** Summed operation counts of the epoch's learning samples, per layer. */
@@ -63,7 +64,10 @@ function trainerOf(s: OnChipSettings): ChipTrainer {
       const buf = learnBuffers(sizes, batch, weights);
       return {
         weights: () => buf.kernels.weights.map((w) => Int16Array.from(w)),
-        learn: (run, x, y, B, lrScale, rng, counts) => learnBatch(run.config, s, run.onChip!, run.model.state.prototypes, x, y, B, buf, lrScale, rng, counts as OnChipCounts[]),
+        learn: (run, x, y, B, lrScale, rng, counts) =>
+          s.rule === 'stdp'
+            ? { loss: sizes.slice(1).map(() => 0), h: learnStdpBatch(run.config, s, run.model.state.prototypes, x, y, B, buf.kernels, rng, counts as OnChipCounts[]) }
+            : learnBatch(run.config, s, run.onChip!, run.model.state.prototypes, x, y, B, buf, lrScale, rng, counts as OnChipCounts[]),
       };
     },
     inferer: (sizes, batch, weights) => {

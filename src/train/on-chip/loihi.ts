@@ -6,6 +6,8 @@
  *
  *   dt = 2^e_e * u0 * x1 * y1 - u0 * t * y3        tag: eligibility, then cleared
  *   dw = m_w 2^e_w * u0 * t * (y2 - 64) * y3       weight: tag x third factor
+ *        + 2^(e_w-1) * u0 * sgn(t) * y3          half a unit: the product's floor rounds to nearest
+ *                                                (settings.floorCompensation; m_j then odd)
  *
  * x1: presynaptic trace; y1: the post neuron's graded surrogate of its membrane (every step but the
  * last); y2 = 64 - m_j and y3 = 32 only on the last step: the third factor m_j, computed by the
@@ -23,6 +25,7 @@ import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
 import { faustSignal } from '../../plasticity/faust.js';
 import { encodeBatch, initModel, layerSizes, prototypeScores, unitRows, type ModelConfig } from '../../plasticity/model.js';
 import type { Rng } from '../../sim/rng.js';
+import { COMMIT_PULSE, compensationExp } from './settings.js';
 
 /** Operation counts, summed over samples (divide by the sample count for per-sample figures). */
 export interface OnChipCounts {
@@ -186,6 +189,7 @@ export function learnBatch(
   const hs: Float32Array[] = [];
   const g = 2 ** (8 - s.weightBits);
   const sExpW = s.learning.exp + 7;
+  const compSExp = s.floorCompensation ? compensationExp(s.learning) + 7 : -1;
   for (let l = 0; l + 1 < sizes.length; l++) {
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
@@ -224,16 +228,20 @@ export function learnBatch(
       const o = b * nOut;
       for (let j = 0; j < nOut; j++) {
         const v = m[o + j] * B * scale;
-        let q = s.rounding === 'nearest' ? Math.round(v) : Math.floor(v + qr.uniform());
+        // with the floor compensation, m goes on the odd integers (unbiased, never 0): the half
+        // unit it adds is then right on every tagged synapse, not a drift where m = 0
+        let q = s.floorCompensation
+          ? 2 * (s.rounding === 'nearest' ? Math.round((v - 1) / 2) : Math.floor((v - 1) / 2 + qr.uniform())) + 1
+          : s.rounding === 'nearest' ? Math.round(v) : Math.floor(v + qr.uniform());
         q = Math.max(-s.thirdFactorMax, Math.min(s.thirdFactorMax, q));
         const spiked = lastSpikes[o + j] !== 0;
         y2[o + j] = yPortValue(64 - q, rDecY[r], spiked);
-        y3[o + j] = yPortValue(32, rDecY[r], spiked);
+        y3[o + j] = yPortValue(COMMIT_PULSE, rDecY[r], spiked);
       }
       c.thirdFactorMessages += 2 * nOut;
       let na = 0;
       for (let i = 0; i < nIn; i++) if (touched[b * nIn + i]) active[na++] = i;
-      c.weightChanges += buf.kernels.commit(l, b * nIn * nOut, active, na, y2, y3, o, nOut, s.learning.mant, sExpW, rW[r], 'MIXED', g, s.rounding);
+      c.weightChanges += buf.kernels.commit(l, b * nIn * nOut, active, na, y2, y3, o, nOut, s.learning.mant, sExpW, rW[r], 'MIXED', g, s.rounding, compSExp);
       // a tag the commit pulse did not clear exactly (the y3 port rounded 32 to 31): the next
       // sample of this slot starts from it, as on the chip
     }

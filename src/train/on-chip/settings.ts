@@ -19,6 +19,12 @@ export const DEFAULT_WEIGHT_UNIT = 1 / 256;
 
 export const WEIGHT_BITS = [8, 6, 4] as const;
 
+/** On-chip pair STDP: potentiation x1 at a post spike, depression y1 at a pre spike (1/64 LSB per trace unit). */
+export const STDP_RULE = '2^-7*x1*y0 - 2^-6*y1*x0';
+
+/** y3 payload of the commit step: gates dw and clears the tag exactly (-(t * 32) >> 5 = -t). */
+export const COMMIT_PULSE = 32;
+
 /** The chip named by --on-chip, or one line saying why it cannot learn / is unknown. */
 export function onChipChip(name: string): OnChipChip {
   if (NO_ON_CHIP_LEARNING[name]) throw new ConfigError(`--on-chip ${name}: refused: ${NO_ON_CHIP_LEARNING[name]}`);
@@ -27,8 +33,13 @@ export function onChipChip(name: string): OnChipChip {
 }
 
 export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule, bitsFlag: number | undefined, roundingFlag: string | undefined): OnChipSettings {
-  if (rule !== 'faust') throw new ConfigError(`--on-chip: rule '${rule}' is not implemented on the chip yet (expected faust)`);
-  if (chip === 'spinnaker' || chip === 'spinnaker2') return spinnakerSettings(c, chip, rule, bitsFlag, roundingFlag);
+  if (rule === 'ff')
+    throw new ConfigError("--rule ff --on-chip: refused: FF needs two passes per sample (the label written into the input, a positive and a negative one) and a goodness readout over every label at test time; the three-factor path here carries one third factor per sample, so FF is not emulated on the chip (use faust or stdp)");
+  if (rule !== 'faust' && rule !== 'stdp') throw new ConfigError(`--on-chip: rule '${rule}' cannot be trained on the chip (expected faust or stdp)`);
+  if (chip === 'spinnaker' || chip === 'spinnaker2') {
+    if (rule !== 'faust') throw new ConfigError(`--on-chip ${chip}: rule '${rule}' is not implemented on the ARM cores here (expected faust; sPyNNaker's own STDP is modelled in src/chips/spinnaker/stdp.ts)`);
+    return spinnakerSettings(c, chip, rule, bitsFlag, roundingFlag);
+  }
   const weightBits = bitsFlag ?? 8;
   const rounding = (roundingFlag ?? 'stochastic') as Rounding;
   if (!(WEIGHT_BITS as readonly number[]).includes(weightBits)) throw new ConfigError(`--weight-bits ${weightBits} is not supported (expected 8, 6 or 4)`);
@@ -48,8 +59,18 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
     `weights: ${weightBits} magnitude bits plus sign (grid step ${2 ** (8 - weightBits)}); Lava's bit-approximate model keeps 8-bit learned weights whatever num_weight_bits; a coarser grid is rounded as the engine rounds (${rounding})`,
     'no biases are learned (the float trainer learns one per neuron)',
     'cost of the engine: every synapse is counted as updated in every learning epoch (u0 products); only synapses whose pre trace is nonzero are computed, which is exact (the others round back to themselves)',
+    'dw floor compensation: the product 2^(e-1)*u0*sgn(t)*y3 adds half a unit of the dw product, so its flooring right shift (>> 12, Lava) rounds to nearest instead of biasing every update down (the cause of the falling activity, bench/onchip-drift.ts); the embedded cores round the third factor stochastically to odd integers (unbiased, never 0), so the half unit is right on every tagged synapse',
     "tags: the commit pulse y3 = 32 is rounded to 31 by the y port's stochastic decay with p ~ 5e-4 per neuron and sample (Lava §8); the rest of such a tag is carried into the next sample of the same batch slot",
   ];
+  if (rule === 'stdp') {
+    approximations.splice(1, approximations.length - 1,
+      'batching: none; samples run one after the other, every step learning on the weights the previous step left (as on the chip)',
+      `learning engine: Lava bit-approximate LearningDense arithmetic, t_epoch 1, weight rule ${STDP_RULE} parsed as Lava parses it; only the synapses of spiking rows and columns are computed (the others round back to themselves); one random of each kind per step (ffsnn seeded RNG)`,
+      'traces: x1 and y1, impulse 16, tau = the float LIF membrane tau (in steps)',
+      'readout: class prototypes of the spike counts, kept by the embedded x86 cores in float and updated per batch (as the float STDP run); no label reaches the synapses',
+      'weights: 8 magnitude bits plus sign (MIXED); no biases',
+    );
+  }
   if (chip === 'loihi') approximations.push("loihi (1): the same engine as loihi2 (Lava models Loihi 2's learning engine); Loihi 1 has no graded spikes, so its y-port payloads would have to be spike counts on reward channels");
   if (rounding === 'nearest') approximations.push('rounding nearest: a what-if; the chip (and Lava) round synaptic variables stochastically only');
   // eligibility 2^-5: typical tags of tens (not units), so the floor of the dw product's >> 12 is a
@@ -57,6 +78,21 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
   // and eligibility 2^-7 with 2^-5 let the layers fall silent: 64.8 % after a full epoch)
   const eligibility = { mant: 1, exp: -5 };
   const learning = { mant: 1, exp: -6 };
+  if (rule === 'stdp') {
+    if (weightBits !== 8 || rounding !== 'stochastic') throw new ConfigError('--rule stdp --on-chip: only 8-bit weights with stochastic rounding (the precision study is for FAUST)');
+    return {
+      chip, rule, weightBits, rounding,
+      compartment: { du, dv, vth },
+      weightUnit: unit,
+      x1: { impulse: 16, tau: c.tauMem },
+      y1: { impulse: 16, tau: c.tauMem },
+      eligibility, learning,
+      thirdFactorMax: 0,
+      scaleMomentum: 0,
+      rules: { dw: STDP_RULE, dt: '' },
+      approximations,
+    };
+  }
   return {
     chip,
     rule,
@@ -69,13 +105,24 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
     learning,
     thirdFactorMax: 63,
     scaleMomentum: 0.99,
-    rules: ruleStrings(eligibility, learning),
+    floorCompensation: true,
+    rules: ruleStrings(eligibility, learning, true),
     approximations,
   };
 }
 
-/** The Lava rule strings of the on-chip FAUST rule with these scales. */
-export function ruleStrings(eligibility: { mant: number; exp: number }, learning: { mant: number; exp: number }): { dw: string; dt: string } {
+/** The Lava rule strings of the on-chip FAUST rule with these scales (and the floor compensation). */
+export function ruleStrings(eligibility: { mant: number; exp: number }, learning: { mant: number; exp: number }, floorCompensation = false): { dw: string; dt: string } {
   const scale = (x: { mant: number; exp: number }) => `${x.mant === 1 ? '' : `${x.mant}*`}2^${x.exp}`;
-  return { dt: `${scale(eligibility)}*u0*x1*y1 - u0*t*y3`, dw: `${scale(learning)}*u0*t*(y2-64)*y3` };
+  const comp = floorCompensation ? ` + 2^${compensationExp(learning)}*u0*sgn(t)*y3` : '';
+  return { dt: `${scale(eligibility)}*u0*x1*y1 - u0*t*y3`, dw: `${scale(learning)}*u0*t*(y2-64)*y3${comp}` };
+}
+
+/**
+ * Exponent of the floor compensation: sgn(t) * y3 = +-32 is shifted right by 5 (widths 9 + 7 + 4
+ * - 15), so 2^(e-1) adds half of the dw product's unit 2^(e+7) (accumulator units). Needs e >= -6.
+ */
+export function compensationExp(learning: { exp: number }): number {
+  if (learning.exp - 1 < -7) throw new ConfigError(`on-chip floor compensation needs a learning exponent >= -6 (got ${learning.exp}): Lava's smallest scale is 2^-7`);
+  return learning.exp - 1;
 }

@@ -215,6 +215,8 @@ export function eligibilityStep(
 /**
  * The learning epoch that ends a sample, on every synapse of the rows `active`:
  *   dw = mantW*2^(sExpW-7) * u0 * t * (y2 - 64) * y3      (third factor on y2, offset 64; y3 gates)
+ *        [+ 2^(compSExp-7) * u0 * sgn(t) * y3]           (optional: half a unit of the first
+ *                                                          product, so its floor rounds to nearest)
  *   dt = ... - u0 * t * y3                                  (with y3 = 32: -(t*32) >> 5 = -t, clears)
  * Both read the pre-update tag (§5). The weight goes through the sign mode, rounding to the grid g
  * (a power of two) and the clip; the tag is rounded and clipped. Synapses with t = 0 add nothing
@@ -237,6 +239,7 @@ export function commitStep(
   mode: SignModeName,
   g: number,
   rounding: Rounding,
+  compSExp = -1,
 ): number {
   const shiftW = productShift([W_SYNVAR, W_TRACE, W_TRACE]);
   const shiftT = productShift([W_SYNVAR, W_TRACE]);
@@ -267,9 +270,14 @@ export function commitStep(
       let m = ((t * fw[j]) >> shiftW) * (1 << sExpW);
       if (m > ACC_MAX) m = ACC_MAX;
       else if (m < ACC_MIN) m = ACC_MIN;
-      if (m !== 0) {
+      // floor compensation 2^(compSExp-7) * u0 * sgn(t) * y3, the next product in string order
+      const c = compSExp < 0 ? 0 : ((t > 0 ? f3[j] : -f3[j]) >> shiftT) << compSExp;
+      if (m !== 0 || c !== 0) {
         const w0 = w[wrow + j];
         let a = (w0 << 7) + m;
+        if (a > ACC_MAX) a = ACC_MAX;
+        else if (a < ACC_MIN) a = ACC_MIN;
+        a += c;
         if (a > ACC_MAX) a = ACC_MAX;
         else if (a < ACC_MIN) a = ACC_MIN;
         if (mode === 'EXCITATORY' && a < 0) a = 0;

@@ -10,7 +10,7 @@ import { clipFactor, eligibilityStep, productShift, weightRange, W_SYNVAR, W_TRA
 
 interface Exports {
   eligibility(tagPtr: number, activePtr: number, nActive: number, xPtr: number, yPtr: number, nOut: number, mant: number, shift: number, sExp: number, thr: number): void;
-  commit(wPtr: number, tagPtr: number, activePtr: number, nActive: number, fwPtr: number, f3Ptr: number, nOut: number, shiftW: number, sExpW: number, shiftT: number, gBits: number, wThr: number, tThr: number, hi: number, lo: number, mode: number): number;
+  commit(wPtr: number, tagPtr: number, activePtr: number, nActive: number, fwPtr: number, f3Ptr: number, nOut: number, shiftW: number, sExpW: number, shiftT: number, gBits: number, wThr: number, tThr: number, hi: number, lo: number, mode: number, cExp: number): number;
   denseAccumulate(wPtr: number, spikePtr: number, nIn: number, accPtr: number, nOut: number): void;
 }
 
@@ -92,7 +92,7 @@ export class ChipKernels {
   }
 
   /** `commitStep` on layer l's weights and tags (same arguments). */
-  commit(l: number, tagOff: number, active: Int32Array, nActive: number, y2: Int32Array, y3: Int32Array, yOff: number, nOut: number, mantW: number, sExpW: number, rw: number, mode: SignModeName, g: number, rounding: Rounding): number {
+  commit(l: number, tagOff: number, active: Int32Array, nActive: number, y2: Int32Array, y3: Int32Array, yOff: number, nOut: number, mantW: number, sExpW: number, rw: number, mode: SignModeName, g: number, rounding: Rounding, compSExp = -1): number {
     const buf = this.memory.buffer;
     const fw = new Int32Array(buf, this.fwPtr, nOut);
     const f3 = new Int32Array(buf, this.f3Ptr, nOut);
@@ -109,7 +109,7 @@ export class ChipKernels {
     return this.exp.commit(
       this.wPtr[l], this.tagPtr[l] + 2 * tagOff, this.activePtr, nActive, this.fwPtr, this.f3Ptr, nOut,
       productShift([W_SYNVAR, W_TRACE, W_TRACE]), sExpW, productShift([W_SYNVAR, W_TRACE]), gBits, wThr, tThr,
-      Math.floor(max / g) * g, Math.ceil(min / g) * g, mode === 'MIXED' ? 0 : mode === 'EXCITATORY' ? 1 : 2,
+      Math.floor(max / g) * g, Math.ceil(min / g) * g, mode === 'MIXED' ? 0 : mode === 'EXCITATORY' ? 1 : 2, compSExp,
     );
   }
 }

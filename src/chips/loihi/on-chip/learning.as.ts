@@ -41,10 +41,10 @@ export function eligibility(tagPtr: usize, activePtr: usize, nActive: i32, xPtr:
   }
 }
 
-/** `commitStep`: fwPtr/f3Ptr: Int32 [nOut] (clip(y2-64)*clip(y3)*mantW and clip(y3)); mode 0 MIXED, 1 EXCITATORY, 2 INHIBITORY. */
+/** `commitStep`: fwPtr/f3Ptr: Int32 [nOut] (clip(y2-64)*clip(y3)*mantW and clip(y3)); mode 0 MIXED, 1 EXCITATORY, 2 INHIBITORY; cExp: sExp of the floor compensation (-1 none). */
 export function commit(
   wPtr: usize, tagPtr: usize, activePtr: usize, nActive: i32, fwPtr: usize, f3Ptr: usize, nOut: i32,
-  shiftW: i32, sExpW: i32, shiftT: i32, gBits: i32, wThr: i32, tThr: i32, hi: i32, lo: i32, mode: i32,
+  shiftW: i32, sExpW: i32, shiftT: i32, gBits: i32, wThr: i32, tThr: i32, hi: i32, lo: i32, mode: i32, cExp: i32,
 ): i32 {
   const unitBits = 7 + gBits;
   const unitMask = (1 << unitBits) - 1;
@@ -60,10 +60,15 @@ export function commit(
       let m = ((t * load<i32>(fwPtr + jj)) >> shiftW) << sExpW;
       if (m > 32767) m = 32767;
       else if (m < -32769) m = -32769;
-      if (m != 0) {
+      const f3 = load<i32>(f3Ptr + jj);
+      const c = cExp < 0 ? 0 : ((t > 0 ? f3 : -f3) >> shiftT) << cExp;
+      if (m != 0 || c != 0) {
         const wp = wPtr + ((row + <usize>j) << 1);
         const w0 = <i32>load<i16>(wp);
         let a = (w0 << 7) + m;
+        if (a > 32767) a = 32767;
+        else if (a < -32769) a = -32769;
+        a += c;
         if (a > 32767) a = 32767;
         else if (a < -32769) a = -32769;
         if (mode == 1 && a < 0) a = 0;

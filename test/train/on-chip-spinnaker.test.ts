@@ -108,7 +108,7 @@ test.serial('SpiNNaker refusals: weight bits other than 16, unknown rounding, on
   const cases: [string[], RegExp][] = [
     [['--on-chip', 'spinnaker', '--weight-bits', '8'], /--weight-bits 8 is not supported on spinnaker \(its synaptic word holds a 16-bit weight: expected 16\)/],
     [['--on-chip', 'spinnaker2', '--rounding', 'up'], /--rounding "up" is invalid on spinnaker2 \(expected stochastic, nearest or floor\)/],
-    [['--on-chip', 'spinnaker', '--rule', 'stdp'], /rule 'stdp' is not implemented on the chip yet/],
+    [['--on-chip', 'spinnaker', '--rule', 'stdp'], /rule 'stdp' is not implemented on the ARM cores/],
   ];
   for (const [args, re] of cases) {
     const r = await capture(['train', '--dataset', `idx:${data}`, '--out', tmp(), ...args]);

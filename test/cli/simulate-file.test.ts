@@ -3,7 +3,6 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
 import { encodeBundle } from '../../src/export/bundle.js';
 import { exportNetwork } from '../../src/export/export.js';
 import { loadProfile } from '../../src/chips/profile.js';
@@ -13,23 +12,10 @@ import { simulateIR } from '../../src/ir/simulate.js';
 import type { NetworkIR } from '../../src/ir/ir.js';
 import { npyBytes } from '../../src/io/raster.js';
 import { poissonRaster, smallLifNet } from '../helpers/nets.js';
+import { capture } from '../helpers/cli.js';
 
 /** Runs the CLI in-process, capturing what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  try {
-    const code = await main(['simulate', ...args]);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const cli = (...args: string[]) => capture(['simulate', ...args]);
 
 const dir = mkdtempSync(join(tmpdir(), 'ffsnn-simfile-'));
 const net = smallLifNet(3);

@@ -9,35 +9,14 @@ import test from 'ava';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
 import { readCheckpoint } from '../../src/io/checkpoint.js';
 import type { LoihiOnChipSettings } from '../../src/chips/on-chip.js';
 import { syntheticIdxDir } from './synthetic.js';
+import { capture } from '../helpers/cli.js';
 
 const data = syntheticIdxDir(200, 60);
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'ffsnn-onchip-')), 'run');
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  const write = process.stdout.write.bind(process.stdout);
-  const ewrite = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-    process.stdout.write = write;
-    process.stderr.write = ewrite;
-  }
-}
 
 const base = (out: string) => ['train', '--on-chip', 'loihi2', '--dataset', `idx:${data}`, '--hidden', '40', '--batch', '20', '--train-fraction', '0.5', '--out', out];
 

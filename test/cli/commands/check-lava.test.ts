@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../../src/cli/main.js';
+import { capture } from '../../helpers/cli.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/lava/${name}`, import.meta.url));
 const LEARNING = fixture('loihi_learning_golden.json');
@@ -12,21 +12,7 @@ const LIF = fixture('loihi_lif_golden.json');
 const dir = mkdtempSync(join(tmpdir(), 'ffsnn-check-lava-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  try {
-    const code = await main(['check-lava', ...args]);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const cli = (...args: string[]) => capture(['check-lava', ...args]);
 
 /** Writes a modified copy of a golden file and returns its path. */
 function variant(src: string, name: string, edit: (json: { cases: Record<string, any>[] }) => void): string {

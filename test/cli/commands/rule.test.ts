@@ -1,22 +1,8 @@
 // SPDX-License-Identifier: MIT
 import test from 'ava';
-import { main } from '../../../src/cli/main.js';
+import { capture } from '../../helpers/cli.js';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  try {
-    const code = await main(['rule', ...args]);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const cli = (...args: string[]) => capture(['rule', ...args]);
 
 test.serial('rule check prints the normalised products (--json) for dw, dd, dt', async (t) => {
   const r = await cli('check', 'dw = u0*2^-2*t', '--dd', '2^-1*x0*y1 - 2^-1*y0*x1', '--dt', '16*y0*x1 - 2^-2*x0*y1*(127-w) - u0*2^-3*t', '--profile', 'loihi2', '--json');

@@ -94,3 +94,24 @@ export interface OnChipState {
   weights: Int16Array[];
   thirdFactorScale: number[];
 }
+
+/** One term of an energy estimate: a count, its energy per event from the profile (null: no figure), and where that figure comes from. */
+export interface EnergyTerm {
+  term: string;
+  count: number;
+  pj_each: number | null;
+  confidence: string;
+  source: string;
+}
+
+/** Sums the terms with a figure (in uJ) and names those without one that occurred. */
+export function energyOf(terms: EnergyTerm[]): { total_uj: number; terms: EnergyTerm[]; left_out: string[] } {
+  let total = 0;
+  const leftOut: string[] = [];
+  for (const t of terms) {
+    if (t.count === 0) continue;
+    if (t.pj_each === null) leftOut.push(t.term);
+    else total += t.count * t.pj_each;
+  }
+  return { total_uj: total / 1e6, terms, left_out: leftOut };
+}

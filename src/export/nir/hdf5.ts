@@ -137,8 +137,11 @@ function readNode(g: H5Group, file: string, path: string): NirNode {
   return node;
 }
 
-/** Reads a NIR graph file; a missing, truncated or non-HDF5 file is a FileFormatError. */
-export async function readNirFile(file: string): Promise<NirFile> {
+/**
+ * Opens `file` for reading, runs `read` on it and closes it. Not HDF5: "cannot be read"; any other
+ * failure than a FileFormatError of `read` itself: "damaged HDF5 content".
+ */
+async function withReadFile<T>(file: string, read: (f: InstanceType<H5['File']>) => T): Promise<T> {
   const m = await lib();
   let f: InstanceType<H5['File']>;
   try {
@@ -147,17 +150,24 @@ export async function readNirFile(file: string): Promise<NirFile> {
     throw new FileFormatError(file, `cannot be read as HDF5 (${hdf5Message(err)})`);
   }
   try {
-    const root = f.get('node');
-    if (!isGroup(root)) throw new FileFormatError(file, "no '/node' group: not a NIR graph file");
-    const v = f.get('version');
-    const version = isDataset(v) ? readString(v, file, '/version') : null;
-    return { version, graph: readNode(root, file, '/node') };
+    return read(f);
   } catch (err) {
     if (err instanceof FileFormatError) throw err;
     throw new FileFormatError(file, `damaged HDF5 content (${hdf5Message(err)})`);
   } finally {
     closeRead(f, file);
   }
+}
+
+/** Reads a NIR graph file; a missing, truncated or non-HDF5 file is a FileFormatError. */
+export function readNirFile(file: string): Promise<NirFile> {
+  return withReadFile(file, (f) => {
+    const root = f.get('node');
+    if (!isGroup(root)) throw new FileFormatError(file, "no '/node' group: not a NIR graph file");
+    const v = f.get('version');
+    const version = isDataset(v) ? readString(v, file, '/version') : null;
+    return { version, graph: readNode(root, file, '/node') };
+  });
 }
 
 /** Closes a file opened for reading; closing a damaged file can make the HDF5 library abort (found by fuzzing NIR): still a damaged file. */
@@ -185,39 +195,13 @@ function readTree(g: H5Group): H5Tree {
 }
 
 /** Reads every group and dataset of an HDF5 file; a non-HDF5 or damaged file is a FileFormatError. */
-export async function readHdf5Tree(file: string): Promise<H5Tree> {
-  const m = await lib();
-  let f: InstanceType<H5['File']>;
-  try {
-    f = new m.File(file, 'r');
-  } catch (err) {
-    throw new FileFormatError(file, `cannot be read as HDF5 (${hdf5Message(err)})`);
-  }
-  try {
-    return readTree(f as unknown as H5Group);
-  } catch (err) {
-    throw new FileFormatError(file, `damaged HDF5 content (${hdf5Message(err)})`);
-  } finally {
-    closeRead(f, file);
-  }
+export function readHdf5Tree(file: string): Promise<H5Tree> {
+  return withReadFile(file, (f) => readTree(f as unknown as H5Group));
 }
 
 /** Names at the root of an HDF5 file (tells a NIR graph, `/node`, from a netx file, `/layer`). */
-export async function hdf5RootKeys(file: string): Promise<string[]> {
-  const m = await lib();
-  let f: InstanceType<H5['File']>;
-  try {
-    f = new m.File(file, 'r');
-  } catch (err) {
-    throw new FileFormatError(file, `cannot be read as HDF5 (${hdf5Message(err)})`);
-  }
-  try {
-    return (f as unknown as H5Group).keys();
-  } catch (err) {
-    throw new FileFormatError(file, `damaged HDF5 content (${hdf5Message(err)})`);
-  } finally {
-    closeRead(f, file);
-  }
+export function hdf5RootKeys(file: string): Promise<string[]> {
+  return withReadFile(file, (f) => (f as unknown as H5Group).keys());
 }
 
 // ---------------------------------------------------------------- writing

@@ -17,7 +17,7 @@ import { syncFloatWeights, type BatchProgress, type RunState } from '../trainer.
 import { emptyCounts, faustScores, inferBatch, learnBatch, learnBuffers, type OnChipCounts } from './loihi.js';
 import { emptySpinnakerCounts, inferSpinnakerBatch, learnSpinnakerBatch, spinnakerBuffers, spinnakerCostsPerSample, type SpinnakerCounts } from './spinnaker.js';
 import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
-import { isSpinnaker, type OnChipSettings } from '../../chips/on-chip.js';
+import { energyOf, isSpinnaker, type EnergyTerm, type OnChipSettings } from '../../chips/on-chip.js';
 import type { ModelConfig } from '../../plasticity/model.js';
 import { learnStdpBatch } from './stdp.js';
 
@@ -184,21 +184,14 @@ export function costsPerSample(counts: OnChipCounts[], profile: HardwareProfile)
     embedded_ops: sum('embeddedOps'),
   };
   const en = profile.energy;
-  const terms: { term: string; count: number; pj_each: number | null; confidence: string; source: string }[] = [
+  const terms: EnergyTerm[] = [
     { term: 'synaptic ops', count: per.synaptic_ops, pj_each: pj(en.synOpPj), confidence: en.synOpPj.confidence, source: en.synOpPj.source },
     { term: 'neuron updates', count: per.neuron_updates, pj_each: pj(en.neuronUpdatePj), confidence: en.neuronUpdatePj.confidence, source: en.neuronUpdatePj.source },
     { term: 'spikes', count: per.spikes, pj_each: pj(en.spikePj), confidence: en.spikePj?.confidence ?? 'unconfirmed', source: en.spikePj?.source ?? 'not in the profile' },
     { term: 'synapse updates (learning engine)', count: per.synapse_updates, pj_each: pj(en.synUpdatePj), confidence: en.synUpdatePj?.confidence ?? 'unconfirmed', source: en.synUpdatePj?.source ?? 'not in the profile' },
     { term: 'embedded-processor ops', count: per.embedded_ops, pj_each: null, confidence: 'unconfirmed', source: 'no per-operation energy of the embedded x86 cores in the profile' },
   ];
-  let total = 0;
-  const missing: string[] = [];
-  for (const t of terms) {
-    if (t.count === 0) continue;
-    if (t.pj_each === null) missing.push(t.term);
-    else total += t.count * t.pj_each;
-  }
-  return { per_sample: per, energy: { total_uj: total / 1e6, terms, left_out: missing } };
+  return { per_sample: per, energy: energyOf(terms) };
 }
 
 /**

@@ -19,7 +19,7 @@
  * float on SpiNNaker 1's ARM968, which has no FPU; one instruction per float op on SpiNNaker 2's
  * Cortex-M4F).
  */
-import type { OnChipState, SpinnakerOnChipSettings } from '../../chips/on-chip.js';
+import { energyOf, type OnChipState, type SpinnakerOnChipSettings } from '../../chips/on-chip.js';
 import { IfCurrExpFixed, type IfCurrExpParams } from '../../chips/spinnaker/if-curr-exp.js';
 import { SpinnakerThreeFactor, stepTraces, toFixed16, type WeightRounding } from '../../chips/spinnaker/three-factor.js';
 import { expDecayLut } from '../../chips/spinnaker/stdp-maths.js';
@@ -378,17 +378,10 @@ export function spinnakerCostsPerSample(counts: SpinnakerCounts[], s: SpinnakerO
     { term: 'spikes and m_j packets', count: per.spikes + per.third_factor_packets, pj_each: pjOf(en.spikePj), confidence: en.spikePj?.confidence ?? 'unconfirmed', source: en.spikePj?.source ?? 'not in the profile' },
     { term: 'ARM learning cycles (tags, apply, m_j)', count: arm.total_cycles, pj_each: pjOf(learning.cyclePj), confidence: armE.confidence, source: armE.source },
   ];
-  let total = 0;
-  const missing: string[] = [];
-  for (const t of terms) {
-    if (t.count === 0) continue;
-    if (t.pj_each === null) missing.push(t.term);
-    else total += t.count * t.pj_each;
-  }
   return {
     per_sample: per,
     arm,
     real_time: { clock_mhz: clock, cycles_per_tick: budget, neurons_per_core: NEURONS_PER_CORE, layers },
-    energy: { total_uj: total / 1e6, terms, left_out: missing },
+    energy: energyOf(terms),
   };
 }

@@ -3,7 +3,7 @@
  * Why on-chip FAUST's activity falls: per epoch, the spikes per inference of each layer, the mean
  * weight, and what the dw product's floor does to the updates. Every commit is watched (its
  * inputs read before the kernel runs): for each synapse with a nonzero tag, the exact update
- * t * (y2 - 64) * y3 * mant * 2^(sExp - shift) / 128 (in weight LSBs) against the floored one the
+ * t * (y1 - 64) * y2 * mant * 2^(sExp - shift) / 128 (in weight LSBs) against the floored one the
  * engine applies, summed per learning sample.
  *   node --import tsx bench/onchip-drift.ts --fraction 0.1 --epochs 2 [--elig -5] [--lr -6] [--bits 8]
  */
@@ -15,7 +15,7 @@ import type { LoihiOnChipSettings } from '../src/chips/on-chip.js';
 import { startRun, trainingSplit } from '../src/train/trainer.js';
 import { runOnChipEpoch } from '../src/train/on-chip/epoch.js';
 import { ChipKernels } from '../src/chips/loihi/on-chip/learning-wasm.js';
-import { clipFactor, productShift, W_SYNVAR, W_TRACE } from '../src/chips/loihi/on-chip/kernels.js';
+import { clipFactor, productShift, THIRD_OFFSET, W_SYNVAR, W_TRACE } from '../src/chips/loihi/on-chip/kernels.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -35,13 +35,13 @@ let stats: Stats[] = [fresh(), fresh()];
 
 const shiftW = productShift([W_SYNVAR, W_TRACE, W_TRACE]);
 const commit = ChipKernels.prototype.commit;
-ChipKernels.prototype.commit = function (this: ChipKernels, l, tagOff, active, nActive, y2, y3, yOff, nOut, mantW, sExpW, rw, mode, g, rounding, compSExp = -1) {
+ChipKernels.prototype.commit = function (this: ChipKernels, l, tagOff, active, nActive, y2, y1, yOff, nOut, mantW, sExpW, rw, mode, g, rounding, compSExp = -1) {
   const st = (stats[l] ??= fresh());
   st.samples++;
   const tag = this.tags[l];
   const scale = 2 ** (sExpW - 7);
   for (let j = 0; j < nOut; j++) {
-    st.absQ += Math.abs(y2[yOff + j] - 64);
+    st.absQ += y2[yOff + j] === 0 ? 0 : Math.abs(y1[yOff + j] - THIRD_OFFSET);
     st.qn++;
   }
   for (let k = 0; k < nActive; k++) {
@@ -49,18 +49,18 @@ ChipKernels.prototype.commit = function (this: ChipKernels, l, tagOff, active, n
     for (let j = 0; j < nOut; j++) {
       const t = tag[row + j];
       if (t === 0) continue;
-      const p = t * clipFactor(y2[yOff + j] - 64, W_TRACE) * clipFactor(y3[yOff + j], W_TRACE) * mantW;
+      const p = t * clipFactor(y1[yOff + j] - THIRD_OFFSET, W_TRACE) * clipFactor(y2[yOff + j], W_TRACE) * mantW;
       st.tagged++;
       st.tagSum += t;
       st.exact += (p / 2 ** shiftW) * scale;
-      const comp = compSExp < 0 ? 0 : ((t > 0 ? y3[yOff + j] : -y3[yOff + j]) >> 5) * 2 ** (compSExp - 7);
+      const comp = compSExp < 0 ? 0 : ((t > 0 ? y2[yOff + j] : -y2[yOff + j]) >> 5) * 2 ** (compSExp - 7);
       st.floored += Math.floor(p / 2 ** shiftW) * scale + comp;
       if (p > 0) st.pos++;
       if (p < 0) st.neg++;
       if (p > 0 && p >> shiftW === 0) st.posLost++;
     }
   }
-  return commit.call(this, l, tagOff, active, nActive, y2, y3, yOff, nOut, mantW, sExpW, rw, mode, g, rounding, compSExp);
+  return commit.call(this, l, tagOff, active, nActive, y2, y1, yOff, nOut, mantW, sExpW, rw, mode, g, rounding, compSExp);
 };
 
 const data = loadDataset('mnist-embedded', true);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /**
- * Learning-rate exponent of on-chip FAUST (dw = 2^e * u0*t*(y2-64)*y3): test accuracy after
+ * Learning-rate exponent of on-chip FAUST (dw = 2^e * u0*t*(y1-64)*y2): test accuracy after
  * `--epochs` epochs on `--fraction` of the embedded training split, per exponent.
  *   node --import tsx bench/onchip-lr.ts --exps=-7,-5,-3 --fraction 0.1 --epochs 1
  */
@@ -21,7 +21,7 @@ for (const e of o.exps!.split(',').map(Number)) {
   c.onChip = s;
   s.learning.exp = e;
   s.eligibility.exp = Number(o.elig);
-  s.rules = ruleStrings(s.eligibility, s.learning);
+  s.rules = ruleStrings(s.eligibility, s.learning, s.floorCompensation);
   const run = startRun(c);
   const train = trainingSplit(c, data);
   const accs: string[] = [];

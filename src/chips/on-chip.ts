@@ -40,14 +40,20 @@ export interface LoihiOnChipSettings {
   y1?: { impulse: number; tau: number };
   /** Scale of the eligibility product dt = mant * 2^exp * u0 * x1 * y1. */
   eligibility: { mant: number; exp: number };
-  /** Scale of the weight product dw = mant * 2^exp * u0 * t * (y2 - 64) * y3. */
+  /** Scale of the weight product dw = mant * 2^exp * u0 * t * (y3 - 32) * y2. */
   learning: { mant: number; exp: number };
   /**
    * Adds `2^(exp-1)*u0*sgn(t)*y3` to dw: half a unit of the dw product, so that the product's right
    * shift, which floors, rounds to nearest instead (absent in runs from before it existed: off).
    */
   floorCompensation?: boolean;
-  /** Largest magnitude of the quantised third factor (y2 = 64 - m, so m in [-63, 63]). */
+  /**
+   * One always-on bias neuron per layer, its learned Dense row the layer's bias (the float trainer's
+   * bias is a current added every step, which is what such a row delivers); absent in runs from
+   * before it existed: no bias.
+   */
+  biasNeurons?: boolean;
+  /** Largest magnitude of the quantised third factor (y3 = 32 - m, so m in [-31, 31]; 63 in runs of the earlier protocol). */
   thirdFactorMax: number;
   /** Running mean of the per-sample largest |dL/dh|, by which the embedded core scales m. */
   scaleMomentum: number;
@@ -92,6 +98,8 @@ export interface SpinnakerOnChipSettings {
 /** Integer state of an on-chip run: pre-major [nIn][nOut] weights, and the embedded cores' scale per layer. */
 export interface OnChipState {
   weights: Int16Array[];
+  /** Learned weights of the bias neurons' rows, [nOut] per layer (runs with `biasNeurons`). */
+  biases?: Int16Array[];
   thirdFactorScale: number[];
 }
 

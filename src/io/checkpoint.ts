@@ -183,6 +183,12 @@ function validate(ck: Checkpoint, file: string): void {
       if (!(w instanceof Int16Array) || w.length !== sizes[l] * sizes[l + 1]) fail(file, `onChip.weights[${l}] must be an Int16Array of ${sizes[l] * sizes[l + 1]} weights`);
     });
     if (!Array.isArray(oc.thirdFactorScale) || oc.thirdFactorScale.length !== sizes.length - 1) fail(file, "onChip.thirdFactorScale must hold one number per layer");
+    const withBias = 'biasNeurons' in c.onChip && c.onChip.biasNeurons === true;
+    if (withBias !== (oc.biases !== undefined)) fail(file, withBias ? "onChip.biases is missing (config.onChip.biasNeurons is true)" : "onChip.biases is present but config.onChip.biasNeurons is not true");
+    if (oc.biases && (!Array.isArray(oc.biases) || oc.biases.length !== sizes.length - 1)) fail(file, 'onChip.biases must hold one array per layer');
+    oc.biases?.forEach((b, l) => {
+      if (!(b instanceof Int16Array) || b.length !== sizes[l + 1]) fail(file, `onChip.biases[${l}] must be an Int16Array of ${sizes[l + 1]} weights`);
+    });
   }
 }
 

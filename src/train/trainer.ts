@@ -128,6 +128,10 @@ export function syncFloatWeights(run: RunState): void {
     const f = run.model.state.W[l];
     for (let k = 0; k < w.length; k++) f[k] = w[k] * s.weightUnit;
   });
+  oc.biases?.forEach((bias, l) => {
+    const f = run.model.state.b[l];
+    for (let j = 0; j < bias.length; j++) f[j] = bias[j] * s.weightUnit;
+  });
 }
 
 /** The training rows a run uses (its `trainFraction` of the dataset's training split). */

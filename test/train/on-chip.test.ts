@@ -9,7 +9,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCheckpoint } from '../../src/io/checkpoint.js';
+import { readCheckpoint, writeCheckpoint } from '../../src/io/checkpoint.js';
 import type { LoihiOnChipSettings } from '../../src/chips/on-chip.js';
 import { syntheticIdxDir } from './synthetic.js';
 import { capture } from '../helpers/cli.js';
@@ -31,8 +31,8 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
   const oc = metrics.on_chip;
   t.is(oc.chip, 'loihi2');
   for (const k of ['synaptic_ops', 'trace_updates', 'synapse_updates', 'third_factor_messages', 'embedded_ops', 'weight_changes']) t.true(oc.per_learning_sample.per_sample[k] > 0, k);
-  t.is(oc.per_learning_sample.per_sample.third_factor_messages, 2 * 40, 'y2 and y3 per post neuron per sample');
-  t.is(oc.per_learning_sample.per_sample.synapse_updates, 784 * 40 * 16, 'every synapse in every learning epoch');
+  t.is(oc.per_learning_sample.per_sample.third_factor_messages, 3 * 40, 'y1, y2 and y3 per post neuron per sample');
+  t.is(oc.per_learning_sample.per_sample.synapse_updates, (784 + 1) * 40 * 16, 'every synapse (and the bias neuron\'s) in every learning epoch');
   t.true(oc.per_learning_sample.energy.total_uj > 0);
   const config = JSON.parse(readFileSync(join(full, 'config.json'), 'utf8'));
   t.true(config.onChip.approximations.length >= 5);
@@ -46,6 +46,9 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
   const a = readCheckpoint(join(full, 'checkpoint.ffsnn'));
   const b = readCheckpoint(join(part, 'checkpoint.ffsnn'));
   t.deepEqual(b.onChip!.weights, a.onChip!.weights);
+  t.deepEqual(b.onChip!.biases, a.onChip!.biases);
+  t.true(a.onChip!.biases!.some((row) => row.some((x) => x !== 0)), 'the bias neurons\' rows learned');
+  t.deepEqual([...a.state.b[0]], [...a.onChip!.biases![0]].map((x) => x * (a.config.onChip as LoihiOnChipSettings).weightUnit), 'the float view carries the learned biases');
   t.deepEqual(b.state.prototypes, a.state.prototypes);
   t.deepEqual(b.onChip!.thirdFactorScale, a.onChip!.thirdFactorScale);
   t.is(b.history[1].test_accuracy, a.history[1].test_accuracy);
@@ -74,6 +77,7 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
       let diff = 0;
       for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) if (w[j * nIn + i] !== learned[i * nOut + j]) diff++;
       t.is(diff, 0, `layer ${l}: every weight written as learned`);
+      t.is((f.get(`layer/${l + 1}/bias`) as unknown as { value: Float32Array }).value.length, nOut, 'the bias neuron\'s row written as the layer bias');
       t.is((f.get(`layer/${l + 1}/neuron/vThMant`) as unknown as { value: bigint }).value, BigInt((a.config.onChip as LoihiOnChipSettings).compartment.vth));
     }
   } finally {
@@ -81,6 +85,14 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
   }
   const manifest = JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8'));
   t.true(manifest.quantization.notes.some((n: string) => n.includes('written exactly')));
+
+  // a run of the earlier port protocol (odd m on y2, commit pulse on y3) is not continued
+  const old = readCheckpoint(join(part, 'checkpoint.ffsnn'));
+  (old.config.onChip as LoihiOnChipSettings).rules.dw = '2^-6*u0*t*(y2-64)*y3 + 2^-7*u0*sgn(t)*y3';
+  writeCheckpoint(join(part, 'checkpoint.ffsnn'), old);
+  const refused = await capture(['train', '--resume', '--out', part, '--epochs', '3']);
+  t.is(refused.code, 2);
+  t.regex(refused.err, /was trained on the chip with the earlier rule 'dw = 2\^-6\*u0\*t\*\(y2-64\)\*y3 \+ 2\^-7\*u0\*sgn\(t\)\*y3'; this version runs/);
 });
 
 test.serial('precision options: 4-bit weights stay on their grid; nearest rounding is recorded as a what-if', async (t) => {

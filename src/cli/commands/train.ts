@@ -18,7 +18,7 @@ import { numberOption, parseOptions } from '../args.js';
 import { Progress } from '../progress.js';
 import { loadProfile } from '../../chips/profile.js';
 import type { OnChipRule, OnChipSettings } from '../../chips/on-chip.js';
-import { onChipChip, onChipSettings } from '../../train/on-chip/settings.js';
+import { currentRules, onChipChip, onChipSettings, ruleStrings } from '../../train/on-chip/settings.js';
 import { onChipCosts, runOnChipEpoch, type OnChipEpochMetrics } from '../../train/on-chip/epoch.js';
 import { isSpinnaker } from '../../chips/on-chip.js';
 import type { spinnakerCostsPerSample } from '../../train/on-chip/spinnaker.js';
@@ -100,7 +100,7 @@ options:
                                fixed-point Dense + CUBA LIF). Rule FAUST as a three-factor rule (tag x
                                third factor from the embedded x86 cores); --rule stdp: pair STDP
                                as a plain rule string (2^-7*x1*y0 - 2^-6*y1*x0); ff is refused; 16 steps per sample,
-                               3 epochs unless --epochs.
+                               10 epochs on Loihi, 3 on SpiNNaker, unless --epochs.
                                spinnaker | spinnaker2: the forward pass in sPyNNaker's IF_curr_exp
                                (s16.15), FAUST run in software by the ARM cores (int16 tags, 16-bit
                                weights, m_j from one ARM core per layer).
@@ -294,6 +294,9 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
     if (!o.out) throw new ConfigError('--resume needs --out DIR (the run directory to continue)');
     out = o.out;
     state = resumeRun(readCheckpoint(join(out, 'checkpoint.ffsnn')));
+    const s = state.config.onChip;
+    if (s && !isSpinnaker(s) && s.rule === 'faust' && !currentRules(s))
+      throw new ConfigError(`--resume: ${out} was trained on the chip with the earlier rule 'dw = ${s.rules.dw}'; this version runs '${ruleStrings(s.eligibility, s.learning, s.floorCompensation).dw}' and cannot continue it (start a new run; evaluate and export still read it)`);
     if (epochs !== undefined) state.config = { ...state.config, epochs };
   } else {
     const partial = partialConfig(o);
@@ -302,8 +305,9 @@ export async function run(argv: string[], io: TrainIo = {}): Promise<number> {
     if (chip !== undefined) {
       if (partial.neuron !== undefined && partial.neuron !== 'lif') throw new ConfigError('--on-chip trains spiking neurons; remove --neuron rate');
       partial.steps ??= 16;
-      // an on-chip epoch costs ~25x a float one (every synapse learns every step): 3 epochs keep the default run near 10 min
-      partial.epochs ??= 3;
+      // Loihi: an epoch over the embedded split takes 15-30 s here, so the float default of 10 epochs
+      // stays well under 10 min; SpiNNaker's ARM model runs at 7-20 samples/s, so 3 epochs there
+      if (chip === 'spinnaker' || chip === 'spinnaker2') partial.epochs ??= 3;
     }
     data = loadDataset(partial.dataset ?? 'mnist-embedded', true);
     partial.sizes = [data.dim, ...(o.hidden !== undefined ? hiddenSizes(o.hidden) : [500, 500])];

@@ -14,10 +14,10 @@ import { Rng } from '../../sim/rng.js';
 import { ConfigError } from '../../errors.js';
 import { lrAt } from '../config.js';
 import { syncFloatWeights, type BatchProgress, type RunState } from '../trainer.js';
-import { emptyCounts, faustScores, inferBatch, learnBatch, learnBuffers, type OnChipCounts } from './loihi.js';
+import { chipMatrices, emptyCounts, extraRows, faustScores, fromChipMatrices, inferBatch, learnBatch, learnBuffers, type OnChipCounts } from './loihi.js';
 import { emptySpinnakerCounts, inferSpinnakerBatch, learnSpinnakerBatch, spinnakerBuffers, spinnakerCostsPerSample, type SpinnakerCounts } from './spinnaker.js';
 import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
-import { energyOf, isSpinnaker, type EnergyTerm, type OnChipSettings } from '../../chips/on-chip.js';
+import { energyOf, isSpinnaker, type EnergyTerm, type OnChipSettings, type OnChipState } from '../../chips/on-chip.js';
 import type { ModelConfig } from '../../plasticity/model.js';
 import { learnStdpBatch } from './stdp.js';
 
@@ -36,10 +36,10 @@ type ChipCounts = OnChipCounts | SpinnakerCounts;
  */
 interface ChipTrainer {
   emptyCounts(): ChipCounts;
-  /** Learning buffers of an epoch, and how to read their weights back at its end. */
-  buffers(sizes: number[], batch: number, weights: Int16Array[]): { weights(): Int16Array[]; learn: LearnFn };
+  /** Learning buffers of an epoch, and how to read their weights (and biases) back at its end. */
+  buffers(sizes: number[], batch: number, state: OnChipState): { learned(): Pick<OnChipState, 'weights' | 'biases'>; learn: LearnFn };
   /** Inference over batches of at most `batch` samples on these weights. */
-  inferer(sizes: number[], batch: number, weights: Int16Array[]): InferFn;
+  inferer(sizes: number[], batch: number, state: OnChipState): InferFn;
 }
 type LearnFn = (run: RunState, x: Float32Array, y: Uint8Array, B: number, lrScale: number, rng: Rng, counts: ChipCounts[]) => { loss: number[]; h: Float32Array[] };
 type InferFn = (config: ModelConfig, x: Float32Array, B: number, rng: Rng, counts: ChipCounts[]) => Float32Array[];
@@ -48,30 +48,30 @@ function trainerOf(s: OnChipSettings): ChipTrainer {
   if (isSpinnaker(s)) {
     return {
       emptyCounts: emptySpinnakerCounts,
-      buffers: (sizes, _batch, weights) => {
-        const buf = spinnakerBuffers(sizes, s, weights);
+      buffers: (sizes, _batch, state) => {
+        const buf = spinnakerBuffers(sizes, s, state.weights);
         return {
-          weights: () => buf.learners.map((tf) => Int16Array.from(tf.weights)),
+          learned: () => ({ weights: buf.learners.map((tf) => Int16Array.from(tf.weights)) }),
           learn: (run, x, y, B, lrScale, rng, counts) => learnSpinnakerBatch(run.config, s, run.onChip!, run.model.state.prototypes, x, y, B, buf, lrScale, rng, counts as SpinnakerCounts[]),
         };
       },
-      inferer: (_sizes, _batch, weights) => (config, x, B, rng, counts) => inferSpinnakerBatch(config, s, weights, x, B, rng, counts as SpinnakerCounts[]),
+      inferer: (_sizes, _batch, state) => (config, x, B, rng, counts) => inferSpinnakerBatch(config, s, state.weights, x, B, rng, counts as SpinnakerCounts[]),
     };
   }
   return {
     emptyCounts,
-    buffers: (sizes, batch, weights) => {
-      const buf = learnBuffers(sizes, batch, weights);
+    buffers: (sizes, batch, state) => {
+      const buf = learnBuffers(sizes, batch, state, s);
       return {
-        weights: () => buf.kernels.weights.map((w) => Int16Array.from(w)),
+        learned: () => fromChipMatrices(buf.kernels.weights, sizes, s),
         learn: (run, x, y, B, lrScale, rng, counts) =>
           s.rule === 'stdp'
             ? { loss: sizes.slice(1).map(() => 0), h: learnStdpBatch(run.config, s, run.model.state.prototypes, x, y, B, buf.kernels, rng, counts as OnChipCounts[]) }
             : learnBatch(run.config, s, run.onChip!, run.model.state.prototypes, x, y, B, buf, lrScale, rng, counts as OnChipCounts[]),
       };
     },
-    inferer: (sizes, batch, weights) => {
-      const kernels = new ChipKernels(sizes, batch, weights, false);
+    inferer: (sizes, batch, state) => {
+      const kernels = new ChipKernels(sizes, batch, chipMatrices(state), false, extraRows(s));
       return (config, x, B, rng, counts) => inferBatch(config, s, kernels, x, B, rng, counts as OnChipCounts[]);
     },
   };
@@ -85,7 +85,7 @@ export function scoreOnChip(run: RunState, split: Split, rng: Rng, batch = 200):
   const dim = sizes[0];
   const counts = sizes.slice(1).map(() => trainer.emptyCounts());
   const predictions = new Uint8Array(split.n);
-  const infer = trainer.inferer(sizes, batch, run.onChip!.weights);
+  const infer = trainer.inferer(sizes, batch, run.onChip!);
   for (let k = 0; k < split.n; k += batch) {
     const B = Math.min(batch, split.n - k);
     const hs = infer(c, split.x.subarray(k * dim, (k + B) * dim), B, rng.fork(`batch-${k}`), counts);
@@ -106,7 +106,7 @@ export function runOnChipEpoch(run: RunState, train: Split, test: Split, onBatch
   const chipRng = root.fork(`chip-${e}`);
   const lrScale = lrAt({ ...c, lr: 1 }, e);
   const trainer = trainerOf(c.onChip);
-  const buf = trainer.buffers(sizes, c.batch, run.onChip.weights);
+  const buf = trainer.buffers(sizes, c.batch, run.onChip);
   const counts = sizes.slice(1).map(() => trainer.emptyCounts());
   const layerLoss = new Array<number>(sizes.length - 1).fill(0);
   let batches = 0;
@@ -138,7 +138,7 @@ export function runOnChipEpoch(run: RunState, train: Split, test: Split, onBatch
     });
   }
   const seconds = (performance.now() - t0) / 1000;
-  run.onChip.weights = buf.weights();
+  Object.assign(run.onChip, buf.learned());
   syncFloatWeights(run);
   const scored = scoreOnChip(run, test, root.fork('eval'));
   const perLayer = layerLoss.map((v) => v / batches);

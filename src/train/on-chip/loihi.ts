@@ -4,28 +4,28 @@
  * weights, 7-bit traces, tags) feeding Lava CUBA LIF compartments; a sample is T time steps with
  * t_epoch = 1, and every step runs the rules of `settings.rules`:
  *
- *   dt = 2^e_e * u0 * x1 * y1 - u0 * t * y3        tag: eligibility, then cleared
- *   dw = m_w 2^e_w * u0 * t * (y2 - 64) * y3       weight: tag x third factor
- *        + 2^(e_w-1) * u0 * sgn(t) * y3          half a unit: the product's floor rounds to nearest
- *                                                (settings.floorCompensation; m_j then odd)
+ *   dt = -u0 * t * y3 + 2^e_e * u0 * x1 * y1          tag: cleared, then eligibility
+ *   dw = 2^e_w * u0 * t * (y1 - 64) * y2              weight: tag x third factor, gated
+ *        + 2^(e_w-1) * u0 * sgn(t) * y2              half a unit: the product's floor rounds to nearest
  *
- * x1: presynaptic trace; y1: the post neuron's graded surrogate of its membrane (every step but the
- * last); y2 = 64 - m_j and y3 = 32 only on the last step: the third factor m_j, computed by the
- * embedded x86 cores from the layer's spike counts (FAUST: m_j = dL/dh_j), and the commit pulse
- * (-(t*32) >> 5 = -t clears the tag exactly). Keeping y2, y3 at 0 on the other steps means no
- * weight moves there, and no negative y value is ever sent (Lava zeroes those for a neuron that
- * spiked in the epoch, §8).
+ * x1: presynaptic trace; y1: the post neuron's graded surrogate of its membrane on every step but
+ * the last, where it carries y1 = 64 - m_j, the third factor computed by the embedded x86 cores
+ * from the layer's spike counts (FAUST: m_j = dL/dh_j, scaled and rounded to an integer); y2 = 32
+ * on the last step where m_j != 0 (the gate: a neuron with m_j = 0 gets neither the product nor
+ * its half unit); y3 = 32 on a sample's first step clears the tag exactly. Elsewhere y2 = y3 = 0,
+ * so no weight moves there, and no negative y value is ever sent (Lava zeroes those for a neuron
+ * that spiked in the epoch, §8).
  *
  * Counts of every operation are kept per layer so the run can report costs per learning sample.
  */
 import type { LoihiOnChipSettings, OnChipState } from '../../chips/on-chip.js';
 import { LoihiLayerBatch } from '../../chips/loihi/on-chip/dense-lif-batched.js';
-import { decayFactor, splitImpulse, traceStep, yPortValue } from '../../chips/loihi/on-chip/kernels.js';
+import { closeSample, decayFactor, splitImpulse, THIRD_OFFSET, traceStep, TRACE_MAX, yPortValue } from '../../chips/loihi/on-chip/kernels.js';
 import { ChipKernels } from '../../chips/loihi/on-chip/learning-wasm.js';
 import { faustSignal } from '../../plasticity/faust.js';
 import { encodeBatch, initModel, layerSizes, prototypeScores, unitRows, type ModelConfig } from '../../plasticity/model.js';
 import type { Rng } from '../../sim/rng.js';
-import { COMMIT_PULSE, compensationExp } from './settings.js';
+import { CLEAR_PULSE, compensationExp, GATE } from './settings.js';
 
 /** Operation counts, summed over samples (divide by the sample count for per-sample figures). */
 export interface OnChipCounts {
@@ -40,7 +40,7 @@ export interface OnChipCounts {
   synapseUpdates: number;
   /** Weights that actually changed. */
   weightChanges: number;
-  /** Graded messages carrying m_j (y2) and the commit pulse (y3) into the y ports. */
+  /** Graded messages into the y ports per sample: m_j (y1) and its gate (y2) at the last step, the clear pulse (y3) at the first. */
   thirdFactorMessages: number;
   /** Spike counts read by the embedded cores. */
   countReads: number;
@@ -62,7 +62,42 @@ export function initOnChipState(config: ModelConfig, s: LoihiOnChipSettings, rng
       return Math.max(-256, Math.min(255 - (g - 1), q));
     }),
   );
-  return { weights, thirdFactorScale: weights.map(() => 0) };
+  const biases = s.biasNeurons ? float.state.b.map((b) => new Int16Array(b.length)) : undefined;
+  return { weights, ...(biases ? { biases } : {}), thirdFactorScale: weights.map(() => 0) };
+}
+
+/** Inputs each layer has beyond its predecessor's neurons: the bias neuron, if the run has them. */
+export function extraRows(s: LoihiOnChipSettings): number {
+  return s.biasNeurons ? 1 : 0;
+}
+
+/** The Dense matrices the chip holds: each layer's weights with its bias neuron's row appended (pre-major, so last). */
+export function chipMatrices(state: OnChipState): Int16Array[] {
+  const { weights, biases } = state;
+  if (!biases) return weights;
+  return weights.map((w, l) => {
+    const m = new Int16Array(w.length + biases[l].length);
+    m.set(w);
+    m.set(biases[l], w.length);
+    return m;
+  });
+}
+
+/** Splits matrices of `chipMatrices` back into weights and bias rows (copies). */
+export function fromChipMatrices(matrices: Int16Array[], sizes: number[], s: LoihiOnChipSettings): Pick<OnChipState, 'weights' | 'biases'> {
+  const weights = matrices.map((m, l) => m.slice(0, sizes[l] * sizes[l + 1]));
+  if (!s.biasNeurons) return { weights };
+  return { weights, biases: matrices.map((m, l) => m.slice(sizes[l] * sizes[l + 1])) };
+}
+
+/** Input frames [B][nIn] with the always-on bias neuron appended to each sample ([B][nIn + 1]). */
+function withBiasNeuron(frame: Uint8Array, B: number, nIn: number): Uint8Array {
+  const out = new Uint8Array(B * (nIn + 1));
+  for (let b = 0; b < B; b++) {
+    out.set(frame.subarray(b * nIn, (b + 1) * nIn), b * (nIn + 1));
+    out[b * (nIn + 1) + nIn] = 1;
+  }
+  return out;
 }
 
 /** Graded surrogate y1 of a membrane value (integer, 0..127). */
@@ -77,11 +112,15 @@ export interface LayerPass {
   spikes: Uint8Array[];
   /** Spike counts [B][nOut]. */
   h: Float32Array;
+  /** Presynaptic traces after the last step, [B][nIn (+1 bias neuron)]. */
+  x1: Uint8Array;
 }
 
 /**
  * Runs one layer over T steps for B samples (inference, or learning when `tag` is given: the
- * eligibility accumulates in the tags, the caller commits it).
+ * eligibility accumulates in the tags, the caller commits it). With a bias neuron (`bias` 1) the
+ * layer has nIn + 1 inputs, the last spiking every step (also the step before the sample, so the
+ * Dense delivers its row from the first step on, as the float bias) with its trace saturated.
  */
 function runLayer(
   kernels: ChipKernels,
@@ -96,26 +135,30 @@ function runLayer(
   learn?: { touched: Uint8Array; rand: Float64Array[] },
 ): LayerPass {
   const T = input.length;
+  const bias = extraRows(s);
+  const nInA = nIn + bias;
+  const frames = bias ? input.map((f) => withBiasNeuron(f, B, nIn)) : input;
   const layer = new LoihiLayerBatch(B, nIn, nOut, s.compartment);
   const vPre = new Float64Array(B * nOut);
   const vthEff = s.compartment.vth * 64;
   const h = new Float32Array(B * nOut);
   const spikes: Uint8Array[] = [];
-  const zero = new Uint8Array(B * nIn);
-  const x1 = new Uint8Array(B * nIn);
+  const zero = bias ? withBiasNeuron(new Uint8Array(B * nIn), B, nIn) : new Uint8Array(B * nIn);
+  const x1 = new Uint8Array(B * nInA);
+  if (bias) for (let b = 0; b < B; b++) x1[b * nInA + nIn] = TRACE_MAX;
   const y1 = new Uint8Array(B * nOut);
-  const active = new Int32Array(nIn);
+  const active = new Int32Array(nInA);
   const fx = decayFactor(s.x1.tau);
   const imp = splitImpulse(s.x1.impulse);
   const sExpE = s.eligibility.exp + 7;
   for (let t = 0; t < T; t++) {
     const out = new Uint8Array(B * nOut);
-    const prev = t > 0 ? input[t - 1] : zero;
+    const prev = t > 0 ? frames[t - 1] : zero;
     let inSpikes = 0;
     for (let k = 0; k < prev.length; k++) inSpikes += prev[k];
     counts.synapticOps += inSpikes * nOut;
     counts.neuronUpdates += B * nOut;
-    const n = layer.integrate(kernels.dense(l, prev, B, nIn, nOut), out, vPre);
+    const n = layer.integrate(kernels.dense(l, prev, B, nInA, nOut), out, vPre);
     counts.spikes += n;
     for (let k = 0; k < out.length; k++) h[k] += out[k];
     spikes.push(out);
@@ -125,26 +168,26 @@ function runLayer(
     for (let b = 0; b < B; b++) {
       const r = b * T + t;
       // pre trace: decay, then this step's input spikes (the Dense received them this step)
-      traceStep(x1, b * nIn, nIn, input[t], b * nIn, fx, imp.int, imp.frac8, rDecX[r], Math.floor(rImpX[r] * 128));
-      counts.traceUpdates += nIn + nOut;
+      traceStep(x1, b * nInA, nInA, frames[t], b * nInA, fx, imp.int, imp.frac8, rDecX[r], Math.floor(rImpX[r] * 128));
+      counts.traceUpdates += nInA + nOut;
       const o = b * nOut;
       for (let j = 0; j < nOut; j++) {
         y1[o + j] = last ? 0 : yPortValue(surrogate(vPre[o + j], vthEff, psiBeta), rDecY[r], out[o + j] !== 0);
       }
       if (last) continue;
       let na = 0;
-      const xo = b * nIn;
-      for (let i = 0; i < nIn; i++) {
+      const xo = b * nInA;
+      for (let i = 0; i < nInA; i++) {
         if (x1[xo + i] !== 0) {
           active[na++] = i;
           learn.touched[xo + i] = 1;
         }
       }
-      kernels.eligibility(l, b * nIn * nOut, active, na, x1, xo, y1, o, nIn, nOut, s.eligibility.mant, sExpE, rW[r], s.rounding);
+      kernels.eligibility(l, b * nInA * nOut, active, na, x1, xo, y1, o, nInA, nOut, s.eligibility.mant, sExpE, rW[r], s.rounding);
     }
-    if (learn) counts.synapseUpdates += B * nIn * nOut;
+    if (learn) counts.synapseUpdates += B * nInA * nOut;
   }
-  return { spikes, h };
+  return { spikes, h, x1 };
 }
 
 /** Per-layer training buffers: the kernels (holding weights and per-sample tags) and touched rows. */
@@ -153,9 +196,10 @@ export interface LearnBuffers {
   touched: Uint8Array[];
 }
 
-/** Buffers for an epoch; the kernels take a copy of the weights (copy them back with `weightsOf`). */
-export function learnBuffers(sizes: number[], B: number, weights: Int16Array[]): LearnBuffers {
-  return { kernels: new ChipKernels(sizes, B, weights), touched: sizes.slice(1).map((_, l) => new Uint8Array(B * sizes[l])) };
+/** Buffers for an epoch; the kernels take a copy of the chip's matrices (read them back with `fromChipMatrices`). */
+export function learnBuffers(sizes: number[], B: number, state: OnChipState, s: LoihiOnChipSettings): LearnBuffers {
+  const extra = extraRows(s);
+  return { kernels: new ChipKernels(sizes, B, chipMatrices(state), true, extra), touched: sizes.slice(1).map((_, l) => new Uint8Array(B * (sizes[l] + extra))) };
 }
 
 /** x86 operations of the FAUST third factor of one sample of an n-neuron layer with C classes. */
@@ -192,6 +236,7 @@ export function learnBatch(
   const compSExp = s.floorCompensation ? compensationExp(s.learning) + 7 : -1;
   for (let l = 0; l + 1 < sizes.length; l++) {
     const nIn = sizes[l];
+    const nInA = nIn + extraRows(s);
     const nOut = sizes[l + 1];
     const c = counts[l];
     const lr = rng.fork(`layer-${l}`);
@@ -219,30 +264,30 @@ export function learnBatch(
     const scale = state.thirdFactorScale[l] > 0 ? (s.thirdFactorMax * lrScale) / state.thirdFactorScale[l] : 0;
     const qr = rng.fork(`third-${l}`);
     const y2 = new Int32Array(B * nOut);
-    const y3 = new Int32Array(B * nOut);
+    const y1 = new Int32Array(B * nOut);
+    const y1Bytes = new Uint8Array(B * nOut);
     const [, , rDecY, rW] = rand;
-    const active = new Int32Array(nIn);
+    const active = new Int32Array(nInA);
     const lastSpikes = pass.spikes[T - 1];
     for (let b = 0; b < B; b++) {
       const r = b * T + T - 1;
       const o = b * nOut;
       for (let j = 0; j < nOut; j++) {
         const v = m[o + j] * B * scale;
-        // with the floor compensation, m goes on the odd integers (unbiased, never 0): the half
-        // unit it adds is then right on every tagged synapse, not a drift where m = 0
-        let q = s.floorCompensation
-          ? 2 * (s.rounding === 'nearest' ? Math.round((v - 1) / 2) : Math.floor((v - 1) / 2 + qr.uniform())) + 1
-          : s.rounding === 'nearest' ? Math.round(v) : Math.floor(v + qr.uniform());
+        let q = s.rounding === 'nearest' ? Math.round(v) : Math.floor(v + qr.uniform());
         q = Math.max(-s.thirdFactorMax, Math.min(s.thirdFactorMax, q));
         const spiked = lastSpikes[o + j] !== 0;
-        y2[o + j] = yPortValue(64 - q, rDecY[r], spiked);
-        y3[o + j] = yPortValue(COMMIT_PULSE, rDecY[r], spiked);
+        y2[o + j] = yPortValue(q !== 0 ? GATE : 0, rDecY[r], spiked);
+        y1Bytes[o + j] = y1[o + j] = yPortValue(THIRD_OFFSET - q, rDecY[r], spiked);
       }
-      c.thirdFactorMessages += 2 * nOut;
+      c.thirdFactorMessages += 3 * nOut;
       let na = 0;
-      for (let i = 0; i < nIn; i++) if (touched[b * nIn + i]) active[na++] = i;
-      c.weightChanges += buf.kernels.commit(l, b * nIn * nOut, active, na, y2, y3, o, nOut, s.learning.mant, sExpW, rW[r], 'MIXED', g, s.rounding, compSExp);
-      // a tag the commit pulse did not clear exactly (the y3 port rounded 32 to 31): the next
+      for (let i = 0; i < nInA; i++) if (touched[b * nInA + i]) active[na++] = i;
+      c.weightChanges += buf.kernels.commit(l, b * nInA * nOut, active, na, y2, y1, o, nOut, s.learning.mant, sExpW, rW[r], 'MIXED', g, s.rounding, compSExp);
+      // the tags after the last step and the clear pulse y3 of the slot's next first step (after the port's decay)
+      const pulse = yPortValue(CLEAR_PULSE, qr.uniform(), false);
+      closeSample(buf.kernels.tags[l], b * nInA * nOut, nInA, nOut, pass.x1, b * nInA, y1Bytes, o, { mant: s.eligibility.mant, sExp: s.eligibility.exp + 7 }, rW[r], s.rounding, pulse);
+      // a tag the clear pulse did not clear exactly (the y3 port rounded 32 to 31): the next
       // sample of this slot starts from it, as on the chip
     }
     hs.push(pass.h);

@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import {
-  accumulate, addImpulse, commitStep, decayTrace, eligibilityStep, productShift, productValue, roundSynVar, splitImpulse,
+  accumulate, addImpulse, closeSample, commitStep, decayTrace, eligibilityStep, productShift, productValue, roundSynVar, splitImpulse,
   tagFromAcc, traceStep, weightFromAcc, yPortValue, W_SYNVAR, W_TRACE,
 } from '../../../src/chips/loihi/on-chip/kernels.js';
 import { ChipKernels } from '../../../src/chips/loihi/on-chip/learning-wasm.js';
@@ -41,7 +41,7 @@ test('product shifts and values (§5), reference examples', (t) => {
   t.is(productShift([W_TRACE]), 0, '2^-2*x1*y0: 7 + 4 = 11, no shift');
   t.is(productShift([W_TRACE, W_TRACE]), 3, 'x1*y1');
   t.is(productShift([W_TRACE, W_SYNVAR]), 5, 'y0*x1*(127-w)');
-  t.is(productShift([W_SYNVAR, W_TRACE, W_TRACE]), 12, 't*(y2-64)*y3');
+  t.is(productShift([W_SYNVAR, W_TRACE, W_TRACE]), 12, 't*(y1-64)*y2');
   t.is(productValue({ mant: 1, sExp: 5, widths: [W_TRACE] }, 1, [20]), 640, '2^-2*x1*y0 = x1 << 5');
   t.is(productValue({ mant: 1, sExp: 5, widths: [W_TRACE] }, 0, [20]), 0, 'dependency off');
   // y0*x1*(127-w), x1 = 100, w = 27: mantissa -1, factor w - 127 = -100; 10000 >> 5 = 312, << 7 saturates
@@ -75,16 +75,35 @@ test('third-factor y ports (§8): tau 65535 history, negative values zeroed for 
   t.is(yPortValue(-20, 0.1, false), -20);
 });
 
-test('the commit: hand case of dw = 2^-5*u0*t*(y2-64)*y3 and dt = -u0*t*y3', (t) => {
-  // t = 100, y2 = 44 (factor -20), y3 = 32: (100 * -20 * 32) >> 12 = floor(-15.625) = -16, << 2 = -64
-  // weight 10: A = 1280 - 64 = 1216 = 9 * 128 + 64 -> 9 + [rw < 0.5]; tag: -(100*32) >> 5 = -100 -> 0
-  for (const [rw, want] of [[0.4, 10], [0.6, 9]] as const) {
+test('the commit: hand case of dw = 2^-6*u0*t*(y1-64)*y2 (+ its gated half unit); closeSample clears the tags', (t) => {
+  // t = 100, y1 = 44 (factor -20), y2 = 32 (gate): (100 * -20 * 32) >> 12 = floor(-15.625) = -16, << 1 = -32
+  // weight 10: A = 1280 - 32 = 1248 = 9 * 128 + 96 -> 9 + [rw < 0.75]
+  for (const [rw, want] of [[0.7, 10], [0.8, 9]] as const) {
     const w = Int16Array.of(10);
     const tag = Int16Array.of(100);
-    commitStep(w, tag, 0, Int32Array.of(0), 1, Int32Array.of(44), Int32Array.of(32), 0, 1, 1, 2, rw, 'MIXED', 1, 'stochastic');
+    commitStep(w, tag, 0, Int32Array.of(0), 1, Int32Array.of(32), Int32Array.of(44), 0, 1, 1, 1, rw, 'MIXED', 1, 'stochastic');
     t.is(w[0], want);
-    t.is(tag[0], 0, 'cleared exactly');
+    t.is(tag[0], 100, 'the commit leaves the tags');
   }
+  // the compensation 2^-7*u0*sgn(t)*y2: (1 * 32) >> 5 = 1, << 0 -> A = 1249 = 9 * 128 + 97
+  const wc = Int16Array.of(10);
+  commitStep(wc, Int16Array.of(100), 0, Int32Array.of(0), 1, Int32Array.of(32), Int32Array.of(44), 0, 1, 1, 1, 96.5 / 128, 'MIXED', 1, 'stochastic', 0);
+  t.is(wc[0], 10, '9 + [rw < 97/128]');
+  // gate closed (m = 0: y2 = 0, y1 = 64): neither product nor half unit
+  for (const rw of [0, 0.5, 0.999]) {
+    const w = Int16Array.of(10);
+    t.is(commitStep(w, Int16Array.of(100), 0, Int32Array.of(0), 1, Int32Array.of(0), Int32Array.of(64), 0, 1, 1, 1, rw, 'MIXED', 1, 'stochastic', 0), 0);
+    t.is(w[0], 10);
+  }
+  // closing a sample: pulse 32 clears every tag of the slot (and only of the slot)
+  const tags = Int16Array.of(7, 100, 255, 3);
+  closeSample(tags, 0, 1, 3, Uint8Array.of(50), 0, Uint8Array.of(64, 64, 64), 0, { mant: 1, sExp: 2 }, 0.5, 'stochastic', 32);
+  t.deepEqual([...tags], [0, 0, 0, 3]);
+  // pulse 31 (the port's decay): last step's eligibility x1*y1 = 40*64 >> 3 << 2 = 1280 (10 units), then
+  // -(t*31) >> 5: t = 110 -> -107 -> 3 left; t = 0 -> 10 -> -(310 >> 5) = -10 -> 0 left
+  const rest = Int16Array.of(100, 0);
+  closeSample(rest, 0, 1, 2, Uint8Array.of(40), 0, Uint8Array.of(64, 64), 0, { mant: 1, sExp: 2 }, 0.5, 'stochastic', 31);
+  t.deepEqual([...rest], [3, 0]);
 });
 
 function randomCase(seed: number, nIn: number, nOut: number) {
@@ -98,7 +117,7 @@ function randomCase(seed: number, nIn: number, nOut: number) {
     x1: Uint8Array.from({ length: nIn }, () => (r.uniform() < 0.3 ? 0 : int(1, 127))),
     y1: Uint8Array.from({ length: nOut }, () => (r.uniform() < 0.2 ? 0 : int(1, 127))),
     y2: Int32Array.from({ length: nOut }, () => int(0, 127)),
-    y3: Int32Array.from({ length: nOut }, () => (r.uniform() < 0.1 ? 31 : 32)),
+    y3: Int32Array.from({ length: nOut }, () => int(0, 127)),
   };
 }
 
@@ -138,15 +157,17 @@ test('commitStep equals the scalar definition synapse by synapse (grids 1, 4, 16
     const t0 = Int16Array.from(c.tag);
     const rw = c.r.uniform();
     const all = Int32Array.from({ length: nIn }, (_, i) => i);
-    commitStep(c.w, c.tag, 0, all, nIn, c.y2, c.y3, 0, nOut, 1, sExpW, rw, mode, g, rounding);
+    const compSExp = sExpW > 0 ? sExpW - 1 : -1;
+    commitStep(c.w, c.tag, 0, all, nIn, c.y2, c.y3, 0, nOut, 1, sExpW, rw, mode, g, rounding, compSExp);
     let diff = 0;
     for (let i = 0; i < nIn; i++) {
       for (let j = 0; j < nOut; j++) {
         const k = i * nOut + j;
-        const mw = productValue({ mant: 1, sExp: sExpW, widths: [W_SYNVAR, W_TRACE, W_TRACE], consts: [0, -64, 0] }, 1, [t0[k], c.y2[j], c.y3[j]]);
-        const wantW = weightFromAcc(accumulate(w0[k] * 128, mw), rw, mode, g, rounding);
-        const mt = productValue({ mant: -1, sExp: 7, widths: [W_SYNVAR, W_TRACE] }, 1, [t0[k], c.y3[j]]);
-        const wantT = tagFromAcc(accumulate(t0[k] * 128, mt), rw, rounding);
+        if (t0[k] === 0) continue;
+        const mw = productValue({ mant: 1, sExp: sExpW, widths: [W_SYNVAR, W_TRACE, W_TRACE], consts: [0, -64, 0] }, 1, [t0[k], c.y3[j], c.y2[j]]);
+        const mc = compSExp < 0 ? 0 : productValue({ mant: 1, sExp: compSExp, widths: [W_SYNVAR, W_TRACE] }, 1, [Math.sign(t0[k]), c.y2[j]]);
+        const wantW = weightFromAcc(accumulate(accumulate(w0[k] * 128, mw), mc), rw, mode, g, rounding);
+        const wantT = t0[k];
         if (c.w[k] !== wantW || c.tag[k] !== wantT) diff++;
       }
     }
@@ -172,8 +193,8 @@ test('the WebAssembly kernels compute the same integers as the scalar kernels', 
     const gw = Int16Array.from(wJs, (x) => Math.floor(x / g) * g);
     wJs.set(gw);
     k.weights[0].set(gw);
-    const nJs = commitStep(wJs, tagsJs, off, active, active.length, c.y2, c.y3, 0, sizes[1], 1, 3, rw, 'MIXED', g, rounding);
-    const nW = k.commit(0, off, active, active.length, c.y2, c.y3, 0, sizes[1], 1, 3, rw, 'MIXED', g, rounding);
+    const nJs = commitStep(wJs, tagsJs, off, active, active.length, c.y2, c.y3, 0, sizes[1], 1, 3, rw, 'MIXED', g, rounding, b === 1 ? -1 : 2);
+    const nW = k.commit(0, off, active, active.length, c.y2, c.y3, 0, sizes[1], 1, 3, rw, 'MIXED', g, rounding, b === 1 ? -1 : 2);
     t.is(nW, nJs);
     t.true(nJs > 0);
     t.deepEqual([...k.weights[0]], [...wJs], `commit weights, sample ${b}`);

@@ -11,10 +11,10 @@
  * commit of each sample in turn) does not read the forward weights and is compared for all.
  */
 import test from 'ava';
-import { commitStep, decayFactor, eligibilityStep, splitImpulse, traceStep, yPortValue } from '../../../src/chips/loihi/on-chip/kernels.js';
+import { closeSample, commitStep, decayFactor, eligibilityStep, splitImpulse, THIRD_OFFSET, traceStep, yPortValue } from '../../../src/chips/loihi/on-chip/kernels.js';
 import { ChipKernels } from '../../../src/chips/loihi/on-chip/learning-wasm.js';
 import { LearningDense, type LearningRandomSource } from '../../../src/chips/loihi/learning/engine.js';
-import { COMMIT_PULSE, compensationExp, ruleStrings, STDP_RULE } from '../../../src/train/on-chip/settings.js';
+import { CLEAR_PULSE, compensationExp, GATE, ruleStrings, STDP_RULE } from '../../../src/train/on-chip/settings.js';
 import { spikeTimedStep } from '../../../src/chips/loihi/on-chip/spike-learning.js';
 import { spikeTimedRule } from '../../../src/train/on-chip/stdp.js';
 import { Rng } from '../../../src/sim/rng.js';
@@ -33,8 +33,9 @@ interface Case {
   input: Uint8Array[]; // [T] x [B][nIn]
   out: Uint8Array[]; // [T] x [B][nOut]
   y1raw: Uint8Array[]; // [T] x [B][nOut]
-  q: Int32Array; // [B][nOut]
+  q: Int32Array; // [B][nOut], the third factor in [-63, 63], a quarter of it 0
   rand: Float64Array[]; // rDecX, rImpX, rDecY, rW, each [B*T]
+  rPulse: Float64Array; // [B]: the y-port decay random of the clear pulse of each slot's next sample
 }
 
 function randomCase(seed: number): Case {
@@ -45,8 +46,10 @@ function randomCase(seed: number): Case {
     input: Array.from({ length: T }, () => bits(B * nIn, 0.3)),
     out: Array.from({ length: T }, () => bits(B * nOut, 0.2)),
     y1raw: Array.from({ length: T }, () => Uint8Array.from({ length: B * nOut }, () => r.int(128))),
-    q: Int32Array.from({ length: B * nOut }, () => r.int(127) - 63),
+    q: Int32Array.from({ length: B * nOut }, () => (r.uniform() < 0.25 ? 0 : r.int(127) - 63)),
     rand: [0, 1, 2, 3].map(() => Float64Array.from({ length: B * T }, () => r.uniform())),
+    // one slot's pulse rounded to 31 by the port's decay, so the carried rest is compared too
+    rPulse: Float64Array.from({ length: B }, (_, b) => (b === 1 ? 0.99999 : r.uniform())),
   };
 }
 
@@ -80,7 +83,8 @@ function batched(c: Case, wasm: boolean, comp: boolean) {
     }
   }
   const y2 = new Int32Array(B * nOut);
-  const y3 = new Int32Array(B * nOut);
+  const third = new Int32Array(B * nOut);
+  const thirdBytes = new Uint8Array(B * nOut);
   const tagsBefore: Int16Array[] = [];
   const tagsAfter: Int16Array[] = [];
   const weightsAfter: Int16Array[] = [];
@@ -88,15 +92,17 @@ function batched(c: Case, wasm: boolean, comp: boolean) {
     const r = b * T + T - 1;
     for (let j = 0; j < nOut; j++) {
       const spiked = c.out[T - 1][b * nOut + j] !== 0;
-      y2[b * nOut + j] = yPortValue(64 - c.q[b * nOut + j], rDecY[r], spiked);
-      y3[b * nOut + j] = yPortValue(COMMIT_PULSE, rDecY[r], spiked);
+      y2[b * nOut + j] = yPortValue(c.q[b * nOut + j] !== 0 ? GATE : 0, rDecY[r], spiked);
+      thirdBytes[b * nOut + j] = third[b * nOut + j] = yPortValue(THIRD_OFFSET - c.q[b * nOut + j], rDecY[r], spiked);
     }
+    const pulse = yPortValue(CLEAR_PULSE, c.rPulse[b], false);
     let na = 0;
     for (let i = 0; i < nIn; i++) if (touched[b * nIn + i]) active[na++] = i;
     const slot = [b * nIn * nOut, (b + 1) * nIn * nOut] as const;
     tagsBefore.push(tag.slice(...slot));
-    if (wasm) k.commit(0, b * nIn * nOut, active, na, y2, y3, b * nOut, nOut, LEARN.mant, LEARN.exp + 7, rW[r], 'MIXED', 1, 'stochastic', compSExp);
-    else commitStep(w, tag, b * nIn * nOut, active, na, y2, y3, b * nOut, nOut, LEARN.mant, LEARN.exp + 7, rW[r], 'MIXED', 1, 'stochastic', compSExp);
+    if (wasm) k.commit(0, b * nIn * nOut, active, na, y2, third, b * nOut, nOut, LEARN.mant, LEARN.exp + 7, rW[r], 'MIXED', 1, 'stochastic', compSExp);
+    else commitStep(w, tag, b * nIn * nOut, active, na, y2, third, b * nOut, nOut, LEARN.mant, LEARN.exp + 7, rW[r], 'MIXED', 1, 'stochastic', compSExp);
+    closeSample(tag, b * nIn * nOut, nIn, nOut, x1, b * nIn, thirdBytes, b * nOut, { mant: ELIG.mant, sExp: ELIG.exp + 7 }, rW[r], 'stochastic', pulse);
     tagsAfter.push(tag.slice(...slot));
     weightsAfter.push(w.slice());
   }
@@ -106,14 +112,19 @@ function batched(c: Case, wasm: boolean, comp: boolean) {
 /** Engine layout [post][pre] -> trainer layout [pre][post]. */
 const prePost = (a: Int32Array) => Int16Array.from({ length: nIn * nOut }, (_, k) => a[(k % nOut) * nIn + Math.floor(k / nOut)]);
 
-/** The scalar engine, sample after sample, state reset between samples as the trainer does. */
+/**
+ * The scalar engine, sample after sample, state reset between samples as the trainer does; after
+ * each sample's last step one more step (the slot's next first step: y3 = the clear pulse, no
+ * input) clears the tags, which the trainer's commit applies at once.
+ */
 function scalar(c: Case, comp: boolean) {
   const [rDecX, rImpX, rDecY, rW] = c.rand;
   let r = 0;
+  let clearing = -1; // the slot whose clear step runs, else -1
   const random: LearningRandomSource = {
     // two advances per step: the first (mid-step) only feeds repeated spikes within an epoch,
     // which t_epoch 1 never has; the second feeds the learning phase at the step's end
-    advanceTraces: () => ({ xDecay: rDecX[r], xImpulse: Math.floor(rImpX[r] * 128), yDecay: rDecY[r], yImpulse: 0 }),
+    advanceTraces: () => ({ xDecay: rDecX[r], xImpulse: Math.floor(rImpX[r] * 128), yDecay: clearing >= 0 ? c.rPulse[clearing] : rDecY[r], yImpulse: 0 }),
     advanceSynaptic: () => rW[r],
   };
   const rules = ruleStrings(ELIG, LEARN, comp);
@@ -139,13 +150,19 @@ function scalar(c: Case, comp: boolean) {
       const last = t === T - 1;
       const a = e.forward(c.input[t].subarray(b * nIn, (b + 1) * nIn));
       if (b === 0 && t > 0) dense0.push(Int32Array.from(a));
-      const y1 = last ? new Uint8Array(nOut) : c.y1raw[t].subarray(b * nOut, (b + 1) * nOut);
-      const y2 = Int32Array.from({ length: nOut }, (_, j) => (last ? 64 - c.q[b * nOut + j] : 0));
-      const y3 = new Int32Array(nOut).fill(last ? COMMIT_PULSE : 0);
+      const q = (j: number) => c.q[b * nOut + j];
+      const y1 = last ? Uint8Array.from({ length: nOut }, (_, j) => THIRD_OFFSET - q(j)) : c.y1raw[t].subarray(b * nOut, (b + 1) * nOut);
+      const y2 = Int32Array.from({ length: nOut }, (_, j) => (last && q(j) !== 0 ? GATE : 0));
+      const y3 = new Int32Array(nOut).fill(t === 0 ? CLEAR_PULSE : 0);
       if (last) tagsBefore.push(prePost(e.tag1));
       e.post(c.out[t].subarray(b * nOut, (b + 1) * nOut), [y1, y2, y3]);
       traces[b].push(Uint8Array.from(e.x.subarray(0, nIn)));
     }
+    // the slot's next first step: only its clear (no input, y1 = y2 = 0)
+    clearing = b;
+    e.forward(new Uint8Array(nIn));
+    e.post(new Uint8Array(nOut), [new Uint8Array(nOut), new Int32Array(nOut), new Int32Array(nOut).fill(CLEAR_PULSE)]);
+    clearing = -1;
     tagsAfter.push(prePost(e.tag1));
     weightsAfter.push(prePost(e.weights));
   }
@@ -155,7 +172,8 @@ function scalar(c: Case, comp: boolean) {
 for (const [wasm, comp] of [[false, false], [true, false], [false, true], [true, true]]) {
   const what = `on-chip ${wasm ? 'WebAssembly' : 'JS'} kernels${comp ? ' with the floor compensation' : ''}`;
   test(`${what} equal the scalar Lava engine bit for bit (traces, tags, weights; ${B} samples)`, (t) => {
-    t.is(ruleStrings(ELIG, LEARN, comp).dw, `2^-6*u0*t*(y2-64)*y3${comp ? ' + 2^-7*u0*sgn(t)*y3' : ''}`);
+    t.is(ruleStrings(ELIG, LEARN, comp).dw, `2^-6*u0*t*(y1-64)*y2${comp ? ' + 2^-7*u0*sgn(t)*y2' : ''}`);
+    t.is(ruleStrings(ELIG, LEARN, comp).dt, '-u0*t*y3 + 2^-5*u0*x1*y1');
     for (const seed of [1, 2, 3]) {
       const c = randomCase(seed);
       const got = batched(c, wasm, comp);
@@ -168,6 +186,7 @@ for (const [wasm, comp] of [[false, false], [true, false], [false, true], [true,
       }
       // the comparison is not vacuous: tags grew and weights moved
       t.true(got.tagsBefore.some((x) => x.some((v) => v > 0)), 'some tag is nonzero');
+      t.true(got.tagsAfter[1].some((v) => v !== 0), 'the 31 pulse left a rest in some tag');
       t.true(got.weightsAfter[B - 1].some((v, k) => v !== c.w0[k]), 'some weight changed');
       for (let s = 0; s < T - 1; s++) t.deepEqual([...got.dense0[s]], [...want.dense0[s]], `seed ${seed} step ${s + 1}: Dense input of sample 0`);
     }

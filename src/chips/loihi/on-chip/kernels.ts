@@ -212,16 +212,20 @@ export function eligibilityStep(
   }
 }
 
+/** Offset of the third factor on y1 at a sample's last step: y1 = THIRD_OFFSET - m, read as (y1 - 64). */
+export const THIRD_OFFSET = 64;
+
 /**
- * The learning epoch that ends a sample, on every synapse of the rows `active`:
- *   dw = mantW*2^(sExpW-7) * u0 * t * (y2 - 64) * y3      (third factor on y2, offset 64; y3 gates)
- *        [+ 2^(compSExp-7) * u0 * sgn(t) * y3]           (optional: half a unit of the first
- *                                                          product, so its floor rounds to nearest)
- *   dt = ... - u0 * t * y3                                  (with y3 = 32: -(t*32) >> 5 = -t, clears)
+ * The weight update that ends a sample, on every synapse of the rows `active`, with the ports of
+ * the last step y2 = the gate (32 where m != 0, else 0) and y1 = 64 - m:
+ *   dw = mantW*2^(sExpW-7) * u0 * t * (y1 - 64) * y2          (tag x third factor, gated)
+ *        [+ 2^(compSExp-7) * u0 * sgn(t) * y2]                (optional: half a unit of the first
+ *                                                               product, so its floor rounds to
+ *                                                               nearest; gated, so m = 0 adds nothing)
  * Both read the pre-update tag (§5). The weight goes through the sign mode, rounding to the grid g
- * (a power of two) and the clip; the tag is rounded and clipped. Synapses with t = 0 add nothing
- * and are skipped (exact: weights >= -256 need no accumulator saturation). Returns the number of
- * weights that changed.
+ * (a power of two) and the clip. The tags are left to `closeSample`. Synapses with t = 0 add
+ * nothing and are skipped (exact: weights >= -256 need no accumulator saturation). Returns the
+ * number of weights that changed.
  */
 export function commitStep(
   w: Int16Array,
@@ -230,7 +234,7 @@ export function commitStep(
   active: Int32Array,
   nActive: number,
   y2: Int32Array,
-  y3: Int32Array,
+  y1: Int32Array,
   yOff: number,
   nOut: number,
   mantW: number,
@@ -250,13 +254,12 @@ export function commitStep(
   const unitBits = 7 + gBits;
   const unitMask = (1 << unitBits) - 1;
   const wThr = rounding === 'stochastic' ? Math.floor(rw * (1 << unitBits)) : (1 << (unitBits - 1)) - 1;
-  const tThr = rounding === 'stochastic' ? Math.floor(rw * 128) : 63;
   // per post neuron: the product of the factors that do not depend on the synapse
   const fw = new Int32Array(nOut);
-  const f3 = new Int32Array(nOut);
+  const gate = new Int32Array(nOut);
   for (let j = 0; j < nOut; j++) {
-    f3[j] = clipFactor(y3[yOff + j], W_TRACE);
-    fw[j] = clipFactor(y2[yOff + j] - 64, W_TRACE) * f3[j] * mantW;
+    gate[j] = clipFactor(y2[yOff + j], W_TRACE);
+    fw[j] = clipFactor(y1[yOff + j] - THIRD_OFFSET, W_TRACE) * gate[j] * mantW;
   }
   let changed = 0;
   for (let k = 0; k < nActive; k++) {
@@ -270,40 +273,66 @@ export function commitStep(
       let m = ((t * fw[j]) >> shiftW) * (1 << sExpW);
       if (m > ACC_MAX) m = ACC_MAX;
       else if (m < ACC_MIN) m = ACC_MIN;
-      // floor compensation 2^(compSExp-7) * u0 * sgn(t) * y3, the next product in string order
-      const c = compSExp < 0 ? 0 : ((t > 0 ? f3[j] : -f3[j]) >> shiftT) << compSExp;
-      if (m !== 0 || c !== 0) {
-        const w0 = w[wrow + j];
-        let a = (w0 << 7) + m;
-        if (a > ACC_MAX) a = ACC_MAX;
-        else if (a < ACC_MIN) a = ACC_MIN;
-        a += c;
-        if (a > ACC_MAX) a = ACC_MAX;
-        else if (a < ACC_MIN) a = ACC_MIN;
-        if (mode === 'EXCITATORY' && a < 0) a = 0;
-        else if (mode === 'INHIBITORY' && a > 0) a = 0;
-        let q = ((a >> unitBits) + ((a & unitMask) > wThr ? 1 : 0)) << gBits;
-        if (q > hi) q = hi;
-        else if (q < lo) q = lo;
-        if (q !== w0) {
-          changed++;
-          w[wrow + j] = q;
-        }
+      // floor compensation 2^(compSExp-7) * u0 * sgn(t) * y2, the next product in string order
+      const c = compSExp < 0 ? 0 : ((t > 0 ? gate[j] : -gate[j]) >> shiftT) << compSExp;
+      if (m === 0 && c === 0) continue;
+      const w0 = w[wrow + j];
+      let a = (w0 << 7) + m;
+      if (a > ACC_MAX) a = ACC_MAX;
+      else if (a < ACC_MIN) a = ACC_MIN;
+      a += c;
+      if (a > ACC_MAX) a = ACC_MAX;
+      else if (a < ACC_MIN) a = ACC_MIN;
+      if (mode === 'EXCITATORY' && a < 0) a = 0;
+      else if (mode === 'INHIBITORY' && a > 0) a = 0;
+      let q = ((a >> unitBits) + ((a & unitMask) > wThr ? 1 : 0)) << gBits;
+      if (q > hi) q = hi;
+      else if (q < lo) q = lo;
+      if (q !== w0) {
+        changed++;
+        w[wrow + j] = q;
       }
-      // tag: -u0 * t * y3 (exponent 0: shifted left by 7)
-      let mt = ((-t * f3[j]) >> shiftT) << VAR_SHIFT;
-      if (mt > ACC_MAX) mt = ACC_MAX;
-      else if (mt < ACC_MIN) mt = ACC_MIN;
-      let at = (t << 7) + mt;
-      if (at > ACC_MAX) at = ACC_MAX;
-      else if (at < ACC_MIN) at = ACC_MIN;
-      let qt = (at >> 7) + ((at & 127) > tThr ? 1 : 0);
-      if (qt > TAG_MAX) qt = TAG_MAX;
-      else if (qt < TAG_MIN) qt = TAG_MIN;
-      tag[row + j] = qt;
     }
   }
   return changed;
+}
+
+/**
+ * The tags of one sample's slot after its last step (dt = -u0*t*y3 + 2^e*u0*x1*y1 with y3 = 0 and
+ * y1 = 64 - m: eligibility that means nothing) and the next sample's first step, whose clear
+ * pulse y3 = `pulse` comes first in string order (-(t*32) >> 5 = -t). With the pulse at 32 every
+ * tag ends at 0, exactly (tags stay in [0, 255], no saturation); when the y port's decay made it 31
+ * the rest g + floor(-31 g / 32) is computed from the last step's eligibility (`eligibilityStep`
+ * on the rows with x1 != 0, with that step's random), and carried into the next sample of the slot.
+ * Both sums of the clear are multiples of 128, so the next first step's eligibility, rounded once
+ * with it on the chip, lands on the same integer tag.
+ */
+export function closeSample(
+  tag: Int16Array, tagOff: number, nIn: number, nOut: number, x1: Uint8Array, xOff: number, y1: Uint8Array, yOff: number,
+  elig: { mant: number; sExp: number }, rw: number, rounding: Rounding, pulse: number,
+): void {
+  const end = tagOff + nIn * nOut;
+  if (pulse === 32) {
+    tag.fill(0, tagOff, end);
+    return;
+  }
+  const active = new Int32Array(nIn);
+  let na = 0;
+  for (let i = 0; i < nIn; i++) if (x1[xOff + i] !== 0) active[na++] = i;
+  eligibilityStep(tag, tagOff, active, na, x1, xOff, y1, yOff, nOut, elig.mant, elig.sExp, rw, rounding);
+  const shiftT = productShift([W_SYNVAR, W_TRACE]);
+  const p = clipFactor(pulse, W_TRACE);
+  for (let k = tagOff; k < end; k++) {
+    const t = tag[k];
+    if (t === 0) continue;
+    let mt = ((-t * p) >> shiftT) << VAR_SHIFT;
+    if (mt > ACC_MAX) mt = ACC_MAX;
+    else if (mt < ACC_MIN) mt = ACC_MIN;
+    let at = (t << 7) + mt;
+    if (at > ACC_MAX) at = ACC_MAX;
+    else if (at < ACC_MIN) at = ACC_MIN;
+    tag[k] = at >> 7; // a multiple of 128 unless saturated; the first step's rounding comes with its eligibility
+  }
 }
 
 /**

@@ -6,11 +6,11 @@
  * to it outside the SIMD kernel's conditions.
  */
 import { instantiateKernel, sharedMemory } from '../../../wasm-module.js';
-import { clipFactor, eligibilityStep, productShift, weightRange, W_SYNVAR, W_TRACE, type Rounding, type SignModeName } from './kernels.js';
+import { clipFactor, eligibilityStep, productShift, THIRD_OFFSET, weightRange, W_SYNVAR, W_TRACE, type Rounding, type SignModeName } from './kernels.js';
 
 interface Exports {
   eligibility(tagPtr: number, activePtr: number, nActive: number, xPtr: number, yPtr: number, nOut: number, mant: number, shift: number, sExp: number, thr: number): void;
-  commit(wPtr: number, tagPtr: number, activePtr: number, nActive: number, fwPtr: number, f3Ptr: number, nOut: number, shiftW: number, sExpW: number, shiftT: number, gBits: number, wThr: number, tThr: number, hi: number, lo: number, mode: number, cExp: number): number;
+  commit(wPtr: number, tagPtr: number, activePtr: number, nActive: number, fwPtr: number, gatePtr: number, nOut: number, shiftW: number, sExpW: number, shiftT: number, gBits: number, wThr: number, hi: number, lo: number, mode: number, cExp: number): number;
   denseAccumulate(wPtr: number, spikePtr: number, nIn: number, accPtr: number, nOut: number): void;
 }
 
@@ -33,38 +33,43 @@ export class ChipKernels {
   private readonly xPtr: number;
   private readonly yPtr: number;
   private readonly fwPtr: number;
-  private readonly f3Ptr: number;
+  private readonly gatePtr: number;
   private readonly spikePtr: number;
 
-  /** sizes: input first, then the layers; B: samples per batch; tags only for learning. Weights are copied in. */
-  constructor(sizes: number[], B: number, weights: Int16Array[], withTags = true) {
+  /**
+   * sizes: input first, then the layers; B: samples per batch; tags only for learning; extraRows:
+   * inputs every layer has beyond sizes[l] (bias neurons). Weights are copied in.
+   */
+  constructor(sizes: number[], B: number, weights: Int16Array[], withTags = true, extraRows = 0) {
     let off = 1024;
     const take = (bytes: number) => {
       const p = off;
       off = align(off + bytes);
       return p;
     };
-    const maxN = Math.max(...sizes);
+    const maxN = Math.max(...sizes) + extraRows;
+    const rows = sizes.slice(0, -1).map((n) => n + extraRows);
     for (let l = 0; l + 1 < sizes.length; l++) {
-      this.wPtr.push(take(2 * sizes[l] * sizes[l + 1]));
-      this.tagPtr.push(take(withTags ? 2 * B * sizes[l] * sizes[l + 1] : 0));
+      this.wPtr.push(take(2 * rows[l] * sizes[l + 1]));
+      this.tagPtr.push(take(withTags ? 2 * B * rows[l] * sizes[l + 1] : 0));
     }
     this.accPtr = take(4 * B * maxN);
     this.activePtr = take(4 * maxN);
     this.xPtr = take(maxN);
     this.yPtr = take(2 * maxN);
     this.fwPtr = take(4 * maxN);
-    this.f3Ptr = take(4 * maxN);
+    this.gatePtr = take(4 * maxN);
     this.spikePtr = take(B * maxN);
     this.memory = sharedMemory(Math.ceil(off / 65536) + 1);
     this.exp = instantiateKernel<Exports>(URL_WASM, this.memory);
     const buf = this.memory.buffer;
     this.weights = weights.map((w, l) => {
+      if (w.length !== rows[l] * sizes[l + 1]) throw new RangeError(`ChipKernels: layer ${l} needs ${rows[l] * sizes[l + 1]} weights, got ${w.length}`);
       const v = new Int16Array(buf, this.wPtr[l], w.length);
       v.set(w);
       return v;
     });
-    this.tags = sizes.slice(1).map((n, l) => new Int16Array(buf, this.tagPtr[l], withTags ? B * sizes[l] * n : 0));
+    this.tags = sizes.slice(1).map((n, l) => new Int16Array(buf, this.tagPtr[l], withTags ? B * rows[l] * n : 0));
     this.acc = new Int32Array(buf, this.accPtr, B * maxN);
   }
 
@@ -92,23 +97,22 @@ export class ChipKernels {
   }
 
   /** `commitStep` on layer l's weights and tags (same arguments). */
-  commit(l: number, tagOff: number, active: Int32Array, nActive: number, y2: Int32Array, y3: Int32Array, yOff: number, nOut: number, mantW: number, sExpW: number, rw: number, mode: SignModeName, g: number, rounding: Rounding, compSExp = -1): number {
+  commit(l: number, tagOff: number, active: Int32Array, nActive: number, y2: Int32Array, y1: Int32Array, yOff: number, nOut: number, mantW: number, sExpW: number, rw: number, mode: SignModeName, g: number, rounding: Rounding, compSExp = -1): number {
     const buf = this.memory.buffer;
     const fw = new Int32Array(buf, this.fwPtr, nOut);
-    const f3 = new Int32Array(buf, this.f3Ptr, nOut);
+    const gate = new Int32Array(buf, this.gatePtr, nOut);
     for (let j = 0; j < nOut; j++) {
-      f3[j] = clipFactor(y3[yOff + j], W_TRACE);
-      fw[j] = clipFactor(y2[yOff + j] - 64, W_TRACE) * f3[j] * mantW;
+      gate[j] = clipFactor(y2[yOff + j], W_TRACE);
+      fw[j] = clipFactor(y1[yOff + j] - THIRD_OFFSET, W_TRACE) * gate[j] * mantW;
     }
     new Int32Array(buf, this.activePtr, nActive).set(active.subarray(0, nActive));
     const { min, max } = weightRange(mode);
     const gBits = Math.log2(g);
     const unitBits = 7 + gBits;
     const wThr = rounding === 'stochastic' ? Math.floor(rw * 2 ** unitBits) : 2 ** (unitBits - 1) - 1;
-    const tThr = rounding === 'stochastic' ? Math.floor(rw * 128) : 63;
     return this.exp.commit(
-      this.wPtr[l], this.tagPtr[l] + 2 * tagOff, this.activePtr, nActive, this.fwPtr, this.f3Ptr, nOut,
-      productShift([W_SYNVAR, W_TRACE, W_TRACE]), sExpW, productShift([W_SYNVAR, W_TRACE]), gBits, wThr, tThr,
+      this.wPtr[l], this.tagPtr[l] + 2 * tagOff, this.activePtr, nActive, this.fwPtr, this.gatePtr, nOut,
+      productShift([W_SYNVAR, W_TRACE, W_TRACE]), sExpW, productShift([W_SYNVAR, W_TRACE]), gBits, wThr,
       Math.floor(max / g) * g, Math.ceil(min / g) * g, mode === 'MIXED' ? 0 : mode === 'EXCITATORY' ? 1 : 2, compSExp,
     );
   }

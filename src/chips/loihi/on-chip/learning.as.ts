@@ -41,10 +41,13 @@ export function eligibility(tagPtr: usize, activePtr: usize, nActive: i32, xPtr:
   }
 }
 
-/** `commitStep`: fwPtr/f3Ptr: Int32 [nOut] (clip(y2-64)*clip(y3)*mantW and clip(y3)); mode 0 MIXED, 1 EXCITATORY, 2 INHIBITORY; cExp: sExp of the floor compensation (-1 none). */
+/**
+ * `commitStep`: fwPtr: Int32 [nOut] clip(y1-64)*clip(y2)*mantW; gatePtr: clip(y2); mode 0 MIXED,
+ * 1 EXCITATORY, 2 INHIBITORY; cExp: sExp of the floor compensation (-1 none). Tags are not changed.
+ */
 export function commit(
-  wPtr: usize, tagPtr: usize, activePtr: usize, nActive: i32, fwPtr: usize, f3Ptr: usize, nOut: i32,
-  shiftW: i32, sExpW: i32, shiftT: i32, gBits: i32, wThr: i32, tThr: i32, hi: i32, lo: i32, mode: i32, cExp: i32,
+  wPtr: usize, tagPtr: usize, activePtr: usize, nActive: i32, fwPtr: usize, gatePtr: usize, nOut: i32,
+  shiftW: i32, sExpW: i32, shiftT: i32, gBits: i32, wThr: i32, hi: i32, lo: i32, mode: i32, cExp: i32,
 ): i32 {
   const unitBits = 7 + gBits;
   const unitMask = (1 << unitBits) - 1;
@@ -53,44 +56,32 @@ export function commit(
     const i = load<i32>(activePtr + (<usize>k << 2));
     const row = <usize>i * <usize>nOut;
     for (let j = 0; j < nOut; j++) {
-      const tp = tagPtr + ((row + <usize>j) << 1);
-      const t = <i32>load<i16>(tp);
+      const t = <i32>load<i16>(tagPtr + ((row + <usize>j) << 1));
       if (t == 0) continue;
       const jj = <usize>j << 2;
       let m = ((t * load<i32>(fwPtr + jj)) >> shiftW) << sExpW;
       if (m > 32767) m = 32767;
       else if (m < -32769) m = -32769;
-      const f3 = load<i32>(f3Ptr + jj);
-      const c = cExp < 0 ? 0 : ((t > 0 ? f3 : -f3) >> shiftT) << cExp;
-      if (m != 0 || c != 0) {
-        const wp = wPtr + ((row + <usize>j) << 1);
-        const w0 = <i32>load<i16>(wp);
-        let a = (w0 << 7) + m;
-        if (a > 32767) a = 32767;
-        else if (a < -32769) a = -32769;
-        a += c;
-        if (a > 32767) a = 32767;
-        else if (a < -32769) a = -32769;
-        if (mode == 1 && a < 0) a = 0;
-        else if (mode == 2 && a > 0) a = 0;
-        let q = ((a >> unitBits) + ((a & unitMask) > wThr ? 1 : 0)) << gBits;
-        if (q > hi) q = hi;
-        else if (q < lo) q = lo;
-        if (q != w0) {
-          changed++;
-          store<i16>(wp, <i16>q);
-        }
+      const gate = load<i32>(gatePtr + jj);
+      const c = cExp < 0 ? 0 : ((t > 0 ? gate : -gate) >> shiftT) << cExp;
+      if (m == 0 && c == 0) continue;
+      const wp = wPtr + ((row + <usize>j) << 1);
+      const w0 = <i32>load<i16>(wp);
+      let a = (w0 << 7) + m;
+      if (a > 32767) a = 32767;
+      else if (a < -32769) a = -32769;
+      a += c;
+      if (a > 32767) a = 32767;
+      else if (a < -32769) a = -32769;
+      if (mode == 1 && a < 0) a = 0;
+      else if (mode == 2 && a > 0) a = 0;
+      let q = ((a >> unitBits) + ((a & unitMask) > wThr ? 1 : 0)) << gBits;
+      if (q > hi) q = hi;
+      else if (q < lo) q = lo;
+      if (q != w0) {
+        changed++;
+        store<i16>(wp, <i16>q);
       }
-      let mt = ((-t * load<i32>(f3Ptr + jj)) >> shiftT) << 7;
-      if (mt > 32767) mt = 32767;
-      else if (mt < -32769) mt = -32769;
-      let at = (t << 7) + mt;
-      if (at > 32767) at = 32767;
-      else if (at < -32769) at = -32769;
-      let qt = (at >> 7) + ((at & 127) > tThr ? 1 : 0);
-      if (qt > 255) qt = 255;
-      else if (qt < -257) qt = -257;
-      store<i16>(tp, <i16>qt);
     }
   }
   return changed;

@@ -29,16 +29,18 @@ export function onChipQuantized(net: NetworkIR, s: LoihiOnChipSettings, state: O
       const nPre = net.populations.find((p) => p.name === pr.pre)!.size;
       const nPost = net.populations.find((p) => p.name === pr.post)!.size;
       const w = state.weights[l];
-      const mantissas = new Int32Array(nPost * nPre);
-      const dequantized = new Float32Array(nPost * nPre);
-      for (let i = 0; i < nPre; i++) {
-        for (let j = 0; j < nPost; j++) {
-          mantissas[j * nPre + i] = w[i * nPost + j];
-          dequantized[j * nPre + i] = w[i * nPost + j] * s.weightUnit;
-        }
+      const bias = state.biases?.[l];
+      // row-major [nPost][cols]; the bias neuron's learned row, if any, is the last column
+      const cols = nPre + (bias ? 1 : 0);
+      const mantissas = new Int32Array(nPost * cols);
+      const dequantized = new Float32Array(nPost * cols);
+      for (let j = 0; j < nPost; j++) {
+        for (let i = 0; i < nPre; i++) mantissas[j * cols + i] = w[i * nPost + j];
+        if (bias) mantissas[j * cols + nPre] = bias[j];
+        for (let k = 0; k < cols; k++) dequantized[j * cols + k] = mantissas[j * cols + k] * s.weightUnit;
       }
       return {
-        name: pr.name, pre: pr.pre, post: pr.post, nPre, nPost, cols: nPre, biasColumn: false, delaySteps: pr.delaySteps,
+        name: pr.name, pre: pr.pre, post: pr.post, nPre, nPost, cols, biasColumn: !!bias, delaySteps: pr.delaySteps,
         unit: s.weightUnit, dequantized, relRmsError: 0, maxAbsError: 0,
         loihi: { signMode: 'MIXED' as const, weightExp: 0, numWeightBits: 8, mantissas },
       };

@@ -40,10 +40,10 @@ export interface LoihiOnChipSettings {
   y1?: { impulse: number; tau: number };
   /** Scale of the eligibility product dt = mant * 2^exp * u0 * x1 * y1. */
   eligibility: { mant: number; exp: number };
-  /** Scale of the weight product dw = mant * 2^exp * u0 * t * (y3 - 32) * y2. */
+  /** Scale of the weight product dw = mant * 2^exp * u0 * t * (y1 - 64) * y2. */
   learning: { mant: number; exp: number };
   /**
-   * Adds `2^(exp-1)*u0*sgn(t)*y3` to dw: half a unit of the dw product, so that the product's right
+   * Adds `2^(exp-1)*u0*sgn(t)*y2` to dw (y3 in runs of the earlier protocol): half a unit of the dw product, so that the product's right
    * shift, which floors, rounds to nearest instead (absent in runs from before it existed: off).
    */
   floorCompensation?: boolean;
@@ -53,7 +53,7 @@ export interface LoihiOnChipSettings {
    * before it existed: no bias.
    */
   biasNeurons?: boolean;
-  /** Largest magnitude of the quantised third factor (y3 = 32 - m, so m in [-31, 31]; 63 in runs of the earlier protocol). */
+  /** Largest magnitude of the quantised third factor (y1 = 64 - m, so m in [-63, 63]). */
   thirdFactorMax: number;
   /** Running mean of the per-sample largest |dL/dh|, by which the embedded core scales m. */
   scaleMomentum: number;

@@ -25,11 +25,7 @@ export const THIRD_FACTOR_MAX = 63;
 /** On-chip pair STDP: potentiation x1 at a post spike, depression y1 at a pre spike (1/64 LSB per trace unit). */
 export const STDP_RULE = '2^-7*x1*y0 - 2^-6*y1*x0';
 
-/** y3 payload of a sample's first step (the only one y3 is sent): clears the tag exactly (-(t * 32) >> 5 = -t). */
-export const CLEAR_PULSE = 32;
-
-/** y2 payload of a sample's last step where the third factor is nonzero: opens dw (and its floor compensation). */
-export const GATE = 32;
+export { CLEAR_PULSE, GATE } from '../../chips/loihi/on-chip/kernels.js';
 
 /** The chip named by --on-chip, or one line saying why it cannot learn / is unknown. */
 export function onChipChip(name: string): OnChipChip {

@@ -215,6 +215,12 @@ export function eligibilityStep(
 /** Offset of the third factor on y1 at a sample's last step: y1 = THIRD_OFFSET - m, read as (y1 - 64). */
 export const THIRD_OFFSET = 64;
 
+/** y3 payload of a sample's first step (the only one y3 is sent): clears the tag exactly (-(t * 32) >> 5 = -t). */
+export const CLEAR_PULSE = 32;
+
+/** y2 payload of a sample's last step where the third factor is nonzero: opens dw (and its floor compensation). */
+export const GATE = 32;
+
 /**
  * The weight update that ends a sample, on every synapse of the rows `active`, with the ports of
  * the last step y2 = the gate (32 where m != 0, else 0) and y1 = 64 - m:
@@ -312,7 +318,7 @@ export function closeSample(
   elig: { mant: number; sExp: number }, rw: number, rounding: Rounding, pulse: number,
 ): void {
   const end = tagOff + nIn * nOut;
-  if (pulse === 32) {
+  if (pulse === CLEAR_PULSE) {
     tag.fill(0, tagOff, end);
     return;
   }

@@ -57,6 +57,11 @@ export interface LoihiOnChipSettings {
   thirdFactorMax: number;
   /** Running mean of the per-sample largest |dL/dh|, by which the embedded core scales m. */
   scaleMomentum: number;
+  /**
+   * Momentum of the class prototypes the embedded cores average per batch (absent in runs from
+   * before it existed: the run's protoMomentum).
+   */
+  prototypeMomentum?: number;
   /** The rules as Lava rule strings (what a LearningDense would be given). */
   rules: { dw: string; dt: string; dd?: string };
   /** Every way this emulation departs from the chip (also written to config.json). */

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpoint, writeCheckpoint } from '../../src/io/checkpoint.js';
 import type { LoihiOnChipSettings } from '../../src/chips/on-chip.js';
+import { PROTOTYPE_MOMENTUM } from '../../src/train/on-chip/settings.js';
 import { syntheticIdxDir } from './synthetic.js';
 import { capture } from '../helpers/cli.js';
 
@@ -30,6 +31,7 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
   t.true(metrics.test_accuracy > 0.5, `accuracy ${metrics.test_accuracy} (chance 0.1)`);
   const oc = metrics.on_chip;
   t.is(oc.chip, 'loihi2');
+  t.regex(oc.third_factor, /embedded x86 .* y1 = 64 - m and the gate y2 = 32/);
   for (const k of ['synaptic_ops', 'trace_updates', 'synapse_updates', 'third_factor_messages', 'embedded_ops', 'weight_changes']) t.true(oc.per_learning_sample.per_sample[k] > 0, k);
   t.is(oc.per_learning_sample.per_sample.third_factor_messages, 3 * 40, 'y1, y2 and y3 per post neuron per sample');
   t.is(oc.per_learning_sample.per_sample.synapse_updates, (784 + 1) * 40 * 16, 'every synapse (and the bias neuron\'s) in every learning epoch');
@@ -37,6 +39,7 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
   const config = JSON.parse(readFileSync(join(full, 'config.json'), 'utf8'));
   t.true(config.onChip.approximations.length >= 5);
   t.is(config.onChip.weightBits, 8);
+  t.is(config.onChip.prototypeMomentum, PROTOTYPE_MOMENTUM, 'the embedded cores\' prototype average is a stated setting');
 
   // resume: one epoch, then continue to two; identical to the uninterrupted run
   const part = tmp();
@@ -86,6 +89,21 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
   const manifest = JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8'));
   t.true(manifest.quantization.notes.some((n: string) => n.includes('written exactly')));
 
+  // a run from before the prototype setting continues with the run's own protoMomentum (what it ran)
+  const older = tmp();
+  t.is((await capture([...base(older), '--epochs', '1'])).code, 0);
+  const o = readCheckpoint(join(older, 'checkpoint.ffsnn'));
+  delete (o.config.onChip as LoihiOnChipSettings).prototypeMomentum;
+  writeCheckpoint(join(older, 'checkpoint.ffsnn'), o);
+  t.is((await capture(['train', '--resume', '--out', older, '--epochs', '2'])).code, 0);
+  const ob = readCheckpoint(join(older, 'checkpoint.ffsnn'));
+  t.notDeepEqual(ob.state.prototypes, a.state.prototypes, 'momentum 0.9 averages other prototypes than the setting');
+  (o.config.onChip as LoihiOnChipSettings).prototypeMomentum = 1;
+  writeCheckpoint(join(older, 'checkpoint.ffsnn'), o);
+  const bad = await capture(['train', '--resume', '--out', older, '--epochs', '2']);
+  t.is(bad.code, 2);
+  t.regex(bad.err, /config\.onChip\.prototypeMomentum must be a number in \[0, 1\) \(got 1\)/);
+
   // a run of the earlier port protocol (odd m on y2, commit pulse on y3) is not continued
   const old = readCheckpoint(join(part, 'checkpoint.ffsnn'));
   (old.config.onChip as LoihiOnChipSettings).rules.dw = '2^-6*u0*t*(y2-64)*y3 + 2^-7*u0*sgn(t)*y3';
@@ -113,6 +131,7 @@ test.serial('on-chip STDP: the plain rule string learns spike-timed on Loihi 2, 
   const per = metrics.on_chip.per_learning_sample.per_sample;
   t.true(per.weight_changes > 0, 'weights learned');
   t.is(per.third_factor_messages, 0);
+  t.regex(metrics.on_chip.third_factor, /^none/);
   t.true(metrics.test_accuracy > 0.1, `accuracy ${metrics.test_accuracy} (chance 0.1)`);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   t.true(config.onChip.approximations.some((a: string) => a.startsWith('readout: class prototypes')));

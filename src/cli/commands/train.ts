@@ -199,9 +199,11 @@ function onChipReport(s: OnChipSettings, last: OnChipEpochMetrics, sizes: number
     weight_bits: s.weightBits,
     rounding: s.rounding,
     rules: s.rules,
-    third_factor: isSpinnaker(s)
-      ? 'computed per sample by one ARM core per layer from the layer\'s spike counts (SpiNNaker has no separate processor), sent as one payload packet per post neuron to the cores holding the neurons'
-      : 'computed by the embedded x86 (Lakemont) cores; graded messages into y2 (64 - m) and y3 (32)',
+    third_factor: s.rule === 'stdp'
+      ? 'none (pair STDP: pre and post traces only)'
+      : isSpinnaker(s)
+        ? 'computed per sample by one ARM core per layer from the layer\'s spike counts (SpiNNaker has no separate processor), sent as one payload packet per post neuron to the cores holding the neurons'
+        : 'computed per sample by the embedded x86 (Lakemont) cores from the layer\'s spike counts; graded messages at the last step: y1 = 64 - m and the gate y2 = 32 (0 where m = 0); y3 = 32 at the first step clears the tags',
     per_learning_sample: onChipCosts(last.learning_counts, s, sizes, profile),
     per_inference: onChipCosts(last.inference_counts, s, sizes, profile),
     approximations: s.approximations,

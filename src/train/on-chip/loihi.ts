@@ -247,7 +247,7 @@ export function learnBatch(
     c.samples += B;
     // embedded cores: spike counts -> FAUST third factor
     const m = new Float32Array(B * nOut);
-    loss.push(faustSignal(pass.h, y, { prototypes: prototypes[l] }, { B, nOut }, { temperature: config.temperature, positives: config.positives, protoMomentum: config.protoMomentum, classes: config.classes }, m));
+    loss.push(faustSignal(pass.h, y, { prototypes: prototypes[l] }, { B, nOut }, { temperature: config.temperature, positives: config.positives, protoMomentum: s.prototypeMomentum ?? config.protoMomentum, classes: config.classes }, m));
     c.countReads += B * nOut;
     c.embeddedOps += B * faustEmbeddedOps(nOut, config.classes);
     let batchMax = 0;

@@ -55,6 +55,11 @@ export interface LoihiOnChipSettings {
   biasNeurons?: boolean;
   /** Largest magnitude of the quantised third factor (y1 = 64 - m, so m in [-63, 63]). */
   thirdFactorMax: number;
+  /**
+   * How the embedded cores round m to an integer (software, so either is the chip's); absent in runs
+   * from before it existed: `rounding`.
+   */
+  thirdFactorRounding?: Rounding;
   /** Running mean of the per-sample largest |dL/dh|, by which the embedded core scales m. */
   scaleMomentum: number;
   /**

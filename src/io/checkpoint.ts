@@ -185,6 +185,8 @@ function validate(ck: Checkpoint, file: string): void {
     if (!Array.isArray(oc.thirdFactorScale) || oc.thirdFactorScale.length !== sizes.length - 1) fail(file, "onChip.thirdFactorScale must hold one number per layer");
     const pm = (c.onChip as { prototypeMomentum?: unknown }).prototypeMomentum;
     if (pm !== undefined && !(typeof pm === 'number' && pm >= 0 && pm < 1)) fail(file, `config.onChip.prototypeMomentum must be a number in [0, 1) (got ${JSON.stringify(pm)})`);
+    const mr = (c.onChip as { thirdFactorRounding?: unknown }).thirdFactorRounding;
+    if (mr !== undefined && mr !== 'nearest' && mr !== 'stochastic') fail(file, `config.onChip.thirdFactorRounding must be 'nearest' or 'stochastic' (got ${JSON.stringify(mr)})`);
     const withBias = 'biasNeurons' in c.onChip && c.onChip.biasNeurons === true;
     if (withBias !== (oc.biases !== undefined)) fail(file, withBias ? "onChip.biases is missing (config.onChip.biasNeurons is true)" : "onChip.biases is present but config.onChip.biasNeurons is not true");
     if (oc.biases && (!Array.isArray(oc.biases) || oc.biases.length !== sizes.length - 1)) fail(file, 'onChip.biases must hold one array per layer');

@@ -40,6 +40,7 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
   t.true(config.onChip.approximations.length >= 5);
   t.is(config.onChip.weightBits, 8);
   t.is(config.onChip.prototypeMomentum, PROTOTYPE_MOMENTUM, 'the embedded cores\' prototype average is a stated setting');
+  t.is(config.onChip.thirdFactorRounding, 'nearest');
 
   // resume: one epoch, then continue to two; identical to the uninterrupted run
   const part = tmp();
@@ -89,20 +90,22 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
   const manifest = JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8'));
   t.true(manifest.quantization.notes.some((n: string) => n.includes('written exactly')));
 
-  // a run from before the prototype setting continues with the run's own protoMomentum (what it ran)
-  const older = tmp();
-  t.is((await capture([...base(older), '--epochs', '1'])).code, 0);
-  const o = readCheckpoint(join(older, 'checkpoint.ffsnn'));
-  delete (o.config.onChip as LoihiOnChipSettings).prototypeMomentum;
-  writeCheckpoint(join(older, 'checkpoint.ffsnn'), o);
-  t.is((await capture(['train', '--resume', '--out', older, '--epochs', '2'])).code, 0);
-  const ob = readCheckpoint(join(older, 'checkpoint.ffsnn'));
-  t.notDeepEqual(ob.state.prototypes, a.state.prototypes, 'momentum 0.9 averages other prototypes than the setting');
-  (o.config.onChip as LoihiOnChipSettings).prototypeMomentum = 1;
-  writeCheckpoint(join(older, 'checkpoint.ffsnn'), o);
-  const bad = await capture(['train', '--resume', '--out', older, '--epochs', '2']);
-  t.is(bad.code, 2);
-  t.regex(bad.err, /config\.onChip\.prototypeMomentum must be a number in \[0, 1\) \(got 1\)/);
+  // runs from before the prototype and third-factor rounding settings continue as they ran (the
+  // run's protoMomentum; m rounded like the engine): each setting changes what is learned
+  for (const key of ['prototypeMomentum', 'thirdFactorRounding'] as const) {
+    const older = tmp();
+    t.is((await capture([...base(older), '--epochs', '1'])).code, 0);
+    const o = readCheckpoint(join(older, 'checkpoint.ffsnn'));
+    delete (o.config.onChip as LoihiOnChipSettings)[key];
+    writeCheckpoint(join(older, 'checkpoint.ffsnn'), o);
+    t.is((await capture(['train', '--resume', '--out', older, '--epochs', '2'])).code, 0);
+    t.notDeepEqual(readCheckpoint(join(older, 'checkpoint.ffsnn')).onChip!.weights, a.onChip!.weights, `${key} absent: learns otherwise`);
+    (o.config.onChip as unknown as Record<string, unknown>)[key] = 1;
+    writeCheckpoint(join(older, 'checkpoint.ffsnn'), o);
+    const bad = await capture(['train', '--resume', '--out', older, '--epochs', '2']);
+    t.is(bad.code, 2);
+    t.regex(bad.err, new RegExp(`config\\.onChip\\.${key} must be .* \\(got 1\\)`));
+  }
 
   // a run of the earlier port protocol (odd m on y2, commit pulse on y3) is not continued
   const old = readCheckpoint(join(part, 'checkpoint.ffsnn'));

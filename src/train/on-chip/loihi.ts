@@ -263,6 +263,7 @@ export function learnBatch(
     state.thirdFactorScale[l] = prevScale === 0 ? batchMax : s.scaleMomentum * prevScale + (1 - s.scaleMomentum) * batchMax;
     const scale = state.thirdFactorScale[l] > 0 ? (s.thirdFactorMax * lrScale) / state.thirdFactorScale[l] : 0;
     const qr = rng.fork(`third-${l}`);
+    const mRounding = s.thirdFactorRounding ?? s.rounding;
     const y2 = new Int32Array(B * nOut);
     const y1 = new Int32Array(B * nOut);
     const y1Bytes = new Uint8Array(B * nOut);
@@ -274,7 +275,7 @@ export function learnBatch(
       const o = b * nOut;
       for (let j = 0; j < nOut; j++) {
         const v = m[o + j] * B * scale;
-        let q = s.rounding === 'nearest' ? Math.round(v) : Math.floor(v + qr.uniform());
+        let q = mRounding === 'nearest' ? Math.round(v) : Math.floor(v + qr.uniform());
         q = Math.max(-s.thirdFactorMax, Math.min(s.thirdFactorMax, q));
         const spiked = lastSpikes[o + j] !== 0;
         y2[o + j] = yPortValue(q !== 0 ? GATE : 0, rDecY[r], spiked);

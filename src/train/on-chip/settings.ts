@@ -25,8 +25,8 @@ export const THIRD_FACTOR_MAX = 63;
 /**
  * Momentum of the class prototypes the embedded cores keep. With the float trainer's 0.9 the
  * on-chip test accuracy swung by 1-3 points from epoch to epoch, following the last few batches of
- * integer spike counts (embedded split, seed 1, final epoch: 0.9 91.70 %, 0.97 92.90 %, 0.99
- * 93.15 %; seed 2: 0.97 93.15 %, 0.99 94.15 %, float 94.50 %).
+ * integer spike counts (embedded split, 10 epochs, m rounded stochastically, final epoch, seed 1:
+ * 0.9 91.70 %, 0.97 92.90 %, 0.99 93.15 %; seed 2: 0.97 93.15 %, 0.99 94.15 %, float 94.50 %).
  */
 export const PROTOTYPE_MOMENTUM = 0.99;
 
@@ -63,7 +63,7 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
     'forward pass: Lava bit-accurate Dense + CUBA LIF (weight_exp 0, no bias, no refractory period), state reset between samples (netx reset_interval)',
     `batching: ${c.batch} samples run side by side on the weights of the start of their batch; each sample's learning epoch then updates the weights in turn (on the chip every sample would see all earlier updates)`,
     'learning engine: Lava bit-approximate LearningDense arithmetic (loihi-learning.md §3-§6), t_epoch 1; one random of each kind per sample and step (ffsnn seeded RNG, not numpy PCG64)',
-    `third factor: computed by the embedded x86 (Lakemont) cores from the layer's spike counts (FAUST loss gradient, float), scaled by a running mean of its per-sample largest magnitude and rounded to the nearest integer m in [-63, 63] (software on the x86 cores; stochastic rounding of m, unbiased but noisier, ended 0.2-1.0 points lower, README); delivered as graded messages at the sample's last step, y1 = 64 - m and y2 = 32 where m != 0 (else 0: no weight moves), i.e. without the one or more steps the counts and messages would take on the mesh`,
+    `third factor: computed by the embedded x86 (Lakemont) cores from the layer's spike counts (FAUST loss gradient, float), scaled by a running mean of its per-sample largest magnitude and rounded to the nearest integer m in [-63, 63] (software on the x86 cores; stochastic rounding of m, unbiased but noisier, ended 0.2-1.0 points lower at 8 bits, README); delivered as graded messages at the sample's last step, y1 = 64 - m and y2 = 32 where m != 0 (else 0: no weight moves), i.e. without the one or more steps the counts and messages would take on the mesh`,
     "eligibility: y1 = the post neuron's surrogate 127 / (1 + beta |v - vth| / vth)^2 of its membrane, sent every step but the last as a graded payload (a programmable Loihi 2 neuron; Lava's LearningLIF does not send it); on the last step y1 carries the third factor instead, and the eligibility it adds to the tags is cleared with them",
     `FAUST prototypes: kept by the embedded cores in float, updated once per batch with momentum ${PROTOTYPE_MOMENTUM} (the float trainer: ${c.protoMomentum})`,
     `weights: ${weightBits} magnitude bits plus sign (grid step ${2 ** (8 - weightBits)}); Lava's bit-approximate model keeps 8-bit learned weights whatever num_weight_bits; a coarser grid is rounded as the engine rounds (${rounding})`,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpoint, writeCheckpoint } from '../../src/io/checkpoint.js';
 import type { LoihiOnChipSettings } from '../../src/chips/on-chip.js';
-import { PROTOTYPE_MOMENTUM } from '../../src/train/on-chip/settings.js';
+import { PROTOTYPE_MOMENTUM, THIRD_FACTOR_ROUNDING } from '../../src/train/on-chip/settings.js';
 import { syntheticIdxDir } from './synthetic.js';
 import { capture } from '../helpers/cli.js';
 
@@ -41,6 +41,7 @@ test.serial('on-chip FAUST learns on Loihi 2, reports costs, resumes bit-identic
   t.is(config.onChip.weightBits, 8);
   t.is(config.onChip.prototypeMomentum, PROTOTYPE_MOMENTUM, 'the embedded cores\' prototype average is a stated setting');
   t.is(config.onChip.thirdFactorRounding, 'nearest');
+  t.true(config.onChip.approximations.some((x: string) => x.includes(`rounded (${THIRD_FACTOR_ROUNDING}, in software on the x86 cores)`)), 'the approximation states the rounding the run used');
 
   // resume: one epoch, then continue to two; identical to the uninterrupted run
   const part = tmp();

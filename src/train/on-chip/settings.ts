@@ -30,6 +30,12 @@ export const THIRD_FACTOR_MAX = 63;
  */
 export const PROTOTYPE_MOMENTUM = 0.99;
 
+/**
+ * How the embedded cores round the third factor (software, so the chip's choice): nearest ended
+ * 0.2-1.0 points above stochastic at 8 and 6 bits, 2 below at 4 bits (README).
+ */
+export const THIRD_FACTOR_ROUNDING: Rounding = 'nearest';
+
 /** On-chip pair STDP: potentiation x1 at a post spike, depression y1 at a pre spike (1/64 LSB per trace unit). */
 export const STDP_RULE = '2^-7*x1*y0 - 2^-6*y1*x0';
 
@@ -63,7 +69,7 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
     'forward pass: Lava bit-accurate Dense + CUBA LIF (weight_exp 0, no bias, no refractory period), state reset between samples (netx reset_interval)',
     `batching: ${c.batch} samples run side by side on the weights of the start of their batch; each sample's learning epoch then updates the weights in turn (on the chip every sample would see all earlier updates)`,
     'learning engine: Lava bit-approximate LearningDense arithmetic (loihi-learning.md §3-§6), t_epoch 1; one random of each kind per sample and step (ffsnn seeded RNG, not numpy PCG64)',
-    `third factor: computed by the embedded x86 (Lakemont) cores from the layer's spike counts (FAUST loss gradient, float), scaled by a running mean of its per-sample largest magnitude and rounded to the nearest integer m in [-63, 63] (software on the x86 cores; stochastic rounding of m, unbiased but noisier, ended 0.2-1.0 points lower at 8 bits, README); delivered as graded messages at the sample's last step, y1 = 64 - m and y2 = 32 where m != 0 (else 0: no weight moves), i.e. without the one or more steps the counts and messages would take on the mesh`,
+    `third factor: computed by the embedded x86 (Lakemont) cores from the layer's spike counts (FAUST loss gradient, float), scaled by a running mean of its per-sample largest magnitude and rounded (${THIRD_FACTOR_ROUNDING}, in software on the x86 cores) to an integer m in [-63, 63]; delivered as graded messages at the sample's last step, y1 = 64 - m and y2 = 32 where m != 0 (else 0: no weight moves), i.e. without the one or more steps the counts and messages would take on the mesh`,
     "eligibility: y1 = the post neuron's surrogate 127 / (1 + beta |v - vth| / vth)^2 of its membrane, sent every step but the last as a graded payload (a programmable Loihi 2 neuron; Lava's LearningLIF does not send it); on the last step y1 carries the third factor instead, and the eligibility it adds to the tags is cleared with them",
     `FAUST prototypes: kept by the embedded cores in float, updated once per batch with momentum ${PROTOTYPE_MOMENTUM} (the float trainer: ${c.protoMomentum})`,
     `weights: ${weightBits} magnitude bits plus sign (grid step ${2 ** (8 - weightBits)}); Lava's bit-approximate model keeps 8-bit learned weights whatever num_weight_bits; a coarser grid is rounded as the engine rounds (${rounding})`,
@@ -117,7 +123,7 @@ export function onChipSettings(c: RunConfig, chip: OnChipChip, rule: OnChipRule,
     learning,
     thirdFactorMax: THIRD_FACTOR_MAX,
     scaleMomentum: 0.99,
-    thirdFactorRounding: 'nearest',
+    thirdFactorRounding: THIRD_FACTOR_ROUNDING,
     prototypeMomentum: PROTOTYPE_MOMENTUM,
     floorCompensation: true,
     biasNeurons: true,
